@@ -1,0 +1,4 @@
+export * from "./config";
+export * from "./issue";
+export * from "./scopes";
+export * from "./verify";

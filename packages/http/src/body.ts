@@ -1,0 +1,89 @@
+import * as v from "valibot";
+import type { FieldIssue } from "@trove/contracts";
+import { HttpError } from "./errors";
+
+/** Largest JSON body any Trove route accepts; intents and prompts are small. */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** Turns valibot issues into the `errors` list of a problem document. */
+export function toFieldIssues(issues: readonly v.BaseIssue<unknown>[]): FieldIssue[] {
+  return issues.map((issue) => ({
+    path: v.getDotPath(issue) ?? "",
+    message: issue.message,
+  }));
+}
+
+/** Validates a value against a schema or throws a 400 problem listing the offending fields. */
+export function parseInput<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+  what = "request",
+): v.InferOutput<TSchema> {
+  const result = v.safeParse(schema, input);
+  if (result.success) return result.output;
+  throw new HttpError(400, "invalid_request", `The ${what} is not valid.`, {
+    errors: toFieldIssues(result.issues),
+  });
+}
+
+/**
+ * Reads a JSON body of at most MAX_JSON_BYTES and validates it. A missing, oversized or
+ * malformed body is a 4xx problem, never an exception that escapes the router.
+ */
+export async function readJson<TSchema extends v.GenericSchema>(
+  request: Request,
+  schema: TSchema,
+): Promise<v.InferOutput<TSchema>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new HttpError(415, "unsupported_content_type", "Send the body as application/json.");
+  }
+
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw bodyTooLarge();
+
+  const text = await readLimitedText(request);
+  if (text.trim() === "") {
+    throw new HttpError(400, "invalid_request", "The request body is empty.");
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "malformed_json", "The request body is not valid JSON.");
+  }
+  return parseInput(schema, json, "request body");
+}
+
+async function readLimitedText(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_JSON_BYTES) {
+      await reader.cancel();
+      throw bodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "malformed_json", "The request body is not valid UTF-8.");
+  }
+}
+
+function bodyTooLarge(): HttpError {
+  return new HttpError(413, "body_too_large", `The request body is over ${MAX_JSON_BYTES} bytes.`);
+}

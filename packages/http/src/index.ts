@@ -1,0 +1,5 @@
+export * from "./body";
+export * from "./errors";
+export * from "./log";
+export * from "./problem";
+export * from "./router";

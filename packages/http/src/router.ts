@@ -30,12 +30,12 @@ export function createApiRouter<Args extends unknown[] = unknown[]>(worker: stri
 
   const router: RouterType<ApiRequest, Args> = Router<ApiRequest, Args>({
     before: [
-      (request: ApiRequest) => {
+      (request: ApiRequest, ..._args: Args) => {
         const requestId = requestIdOf(request);
         request.ctx = { requestId, log: base.child({ requestId }), started: Date.now() };
       },
     ],
-    catch: (error: unknown, request: ApiRequest) => {
+    catch: (error: unknown, request: ApiRequest, ..._args: Args) => {
       const ctx = request.ctx ?? { requestId: crypto.randomUUID(), log: base, started: Date.now() };
       if (!(error instanceof HttpError) || error.status >= 500) {
         ctx.log.error("unhandled error", describeError(error));
@@ -43,7 +43,7 @@ export function createApiRouter<Args extends unknown[] = unknown[]>(worker: stri
       return problemResponse(error, ctx.requestId);
     },
     finally: [
-      (response: Response | undefined, request: ApiRequest) => {
+      (response: Response | undefined, request: ApiRequest, ..._args: Args) => {
         const ctx = request.ctx;
         const answer =
           response ??

@@ -52,6 +52,6 @@ export function api(baseUrl: string, token: string) {
 }
 
 /** Sends bytes to a presigned PUT URL with exactly the headers the API returned. */
-export function putPresigned(created: UploadCreated, bytes: Uint8Array, headers = created.upload.headers) {
+export function putPresigned(created: UploadCreated, bytes: Uint8Array<ArrayBuffer>, headers = created.upload.headers) {
   return fetch(created.upload.url, { method: "PUT", headers, body: bytes });
 }

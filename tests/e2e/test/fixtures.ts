@@ -8,7 +8,7 @@ import { PDFDocument, StandardFonts } from "pdf-lib";
 export interface Fixture {
   name: string;
   contentType: string;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -37,11 +37,11 @@ export async function makeFixtures(): Promise<Record<"png" | "jpeg" | "mp4" | "p
   };
 }
 
-async function makePdf(): Promise<Uint8Array> {
+async function makePdf(): Promise<Uint8Array<ArrayBuffer>> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([300, 200]);
   page.drawText("Trove end-to-end test", { x: 20, y: 150, font: await doc.embedFont(StandardFonts.Helvetica) });
-  return doc.save();
+  return new Uint8Array(await doc.save());
 }
 
 /** Active content that must never become a ready file, whatever it is declared as. */

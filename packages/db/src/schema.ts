@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Where a file's bytes came from: a user's direct upload or a model's output. */
 export const FILE_ORIGINS = ["upload", "generation"] as const;
@@ -79,5 +79,9 @@ export const generations = sqliteTable(
     idempotencyKey: text("idempotency_key"),
     createdAt: timestamps.createdAt,
   },
-  (table) => [index("generations_owner_created").on(table.ownerId, table.createdAt)],
+  (table) => [
+    index("generations_owner_created").on(table.ownerId, table.createdAt),
+    // One generation per (user, Idempotency-Key): a retried request finds the first one.
+    uniqueIndex("generations_owner_idempotency").on(table.ownerId, table.idempotencyKey),
+  ],
 );

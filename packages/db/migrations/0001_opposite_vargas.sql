@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `generations_owner_idempotency` ON `generations` (`owner_id`,`idempotency_key`);

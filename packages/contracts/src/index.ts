@@ -1,2 +1,4 @@
 export * from "./problem";
 export * from "./r2-event";
+export * from "./uploads";
+export * from "./files";

@@ -1,0 +1,83 @@
+import { authenticate } from "@trove/auth";
+import {
+  FileListQuerySchema,
+  type DownloadLink,
+  type FileItem,
+  type FileList,
+} from "@trove/contracts";
+import { createDb, findUserReadyFile, listReadyFiles, markFileDeleted, type StoredFile } from "@trove/db";
+import { parseInput, type ApiRequest } from "@trove/http";
+import { downloadContentType, presignGet } from "@trove/storage";
+import { configFor } from "../config";
+import { decodeCursor, encodeCursor } from "../cursor";
+import { idParam, json, notFound } from "../responses";
+
+/** `GET /v1/files`: the caller's ready files, newest first, a page at a time. */
+export async function listFiles(request: ApiRequest, env: Env): Promise<Response> {
+  const config = configFor(env, request.ctx.log);
+  const { userId } = await authenticate(request, config.auth, "files:read");
+  const query = parseInput(FileListQuerySchema, request.query, "query");
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+
+  const page = await listReadyFiles(createDb(env.DB), userId, { limit: query.limit, after });
+  const body: FileList = {
+    items: page.rows.map(toFileItem),
+    nextCursor: page.next ? encodeCursor(page.next) : null,
+  };
+  return json(body);
+}
+
+/** `GET /v1/files/:id/download`: a short-lived GET that saves the file as an attachment. */
+export async function downloadFile(request: ApiRequest, env: Env): Promise<Response> {
+  const config = configFor(env, request.ctx.log);
+  const { userId } = await authenticate(request, config.auth, "files:read");
+  const id = idParam(request.params.id, "file");
+
+  const file = await findUserReadyFile(createDb(env.DB), userId, id);
+  if (!file) throw notFound("file");
+
+  const link = await presignGet(config.storage, {
+    key: file.key,
+    filename: file.filename,
+    contentType: downloadContentType(file.detectedType ?? file.contentType),
+    expiresInSeconds: config.downloadUrlTtlSeconds,
+  });
+  const body: DownloadLink = { url: link.url, expiresAt: link.expiresAt.toISOString() };
+  return json(body);
+}
+
+/**
+ * `DELETE /v1/files/:id`: removes the object, then marks the row deleted and frees its bytes.
+ * The object goes first so that a failure in between leaves a ready row to delete again
+ * (R2 deletes are idempotent) rather than a deleted row whose bytes still sit in the bucket.
+ */
+export async function deleteFile(request: ApiRequest, env: Env): Promise<Response> {
+  const config = configFor(env, request.ctx.log);
+  const { userId } = await authenticate(request, config.auth, "files:write");
+  const id = idParam(request.params.id, "file");
+
+  const db = createDb(env.DB);
+  const file = await findUserReadyFile(db, userId, id);
+  if (!file) throw notFound("file");
+
+  await env.BUCKET.delete(file.key);
+  // A concurrent delete may have marked it first; then this one changed nothing.
+  const deleted = await markFileDeleted(db, userId, id);
+  if (!deleted) throw notFound("file");
+
+  request.ctx.log.info("file deleted", { fileId: id, size: file.size });
+  return new Response(null, { status: 204 });
+}
+
+function toFileItem(row: StoredFile): FileItem {
+  const item: FileItem = {
+    id: row.id,
+    filename: row.filename,
+    contentType: row.detectedType ?? row.contentType,
+    size: row.size,
+    origin: row.origin,
+    createdAt: row.createdAt.toISOString(),
+  };
+  if (row.caption) item.caption = row.caption;
+  return item;
+}

@@ -1,0 +1,7 @@
+declare namespace Cloudflare {
+  interface Env {
+    // Test-only bindings from vitest.config.ts.
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    AUTH_SECRET: string;
+  }
+}

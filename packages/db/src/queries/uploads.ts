@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, exists, lt, or, sql } from "drizzle-orm";
 import type { Db } from "../index";
 import { files, usage } from "../schema";
 
@@ -110,7 +110,7 @@ export async function markFileDeleted(db: Db, ownerId: string, id: string): Prom
     db
       .update(usage)
       .set({ usedBytes: sql`max(${usage.usedBytes} - (${readySize}), 0)`, updatedAt: now })
-      .where(and(eq(usage.userId, ownerId), sql`exists (${readySize})`)),
+      .where(and(eq(usage.userId, ownerId), exists(readySize))),
     db
       .update(files)
       .set({ status: "deleted", updatedAt: now })

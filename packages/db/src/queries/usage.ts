@@ -25,15 +25,13 @@ export async function reserveBytes(
   // A first reservation inserts the row unconditionally, so it must fit an empty quota.
   if (bytes > quotaBytes) return null;
 
-  const current = await getUsage(db, userId);
-  if (current.usedBytes + current.reservedBytes + bytes > quotaBytes) return null;
   const rows = await db
     .insert(usage)
     .values({ userId, usedBytes: 0, reservedBytes: bytes })
     .onConflictDoUpdate({
       target: usage.userId,
       set: { reservedBytes: sql`${usage.reservedBytes} + ${bytes}`, updatedAt: now },
-      
+      setWhere: sql`${usage.usedBytes} + ${usage.reservedBytes} + ${bytes} <= ${quotaBytes}`,
     })
     .returning({ usedBytes: usage.usedBytes, reservedBytes: usage.reservedBytes });
   return rows[0] ?? null;

@@ -11,3 +11,4 @@ export function createDb(d1: D1Database) {
 export type Db = ReturnType<typeof createDb>;
 export * from "./queries/uploads";
 export * from "./queries/usage";
+export * from "./queries/transitions";

@@ -1,0 +1,76 @@
+import { createDb, type Db } from "@trove/db";
+import { createLogger, describeError, type Logger } from "@trove/http";
+import { readConfig } from "./config";
+import { handleCreated } from "./created";
+import { handleDeadLetter } from "./dead-letter";
+import { handleDeleted } from "./deleted";
+import { faultOf, retryDelaySeconds } from "./errors";
+import { isUploadKey, parseMessage, type EventKind } from "./messages";
+import type { Outcome } from "./outcome";
+
+/** Dead-letter queues are named after their queue with this suffix (`trove-r2-events-dlq`). */
+const DEAD_LETTER_SUFFIX = "-dlq";
+
+type Handler = (bucket: R2Bucket, db: Db, key: string, kind: EventKind) => Promise<Outcome>;
+
+const handleEvent: Handler = (bucket, db, key, kind) =>
+  kind === "create" ? handleCreated(bucket, db, key) : handleDeleted(bucket, db, key);
+
+/**
+ * Handles a batch from the event queue or its dead-letter queue. Each message is acked or
+ * retried on its own, with one log line saying what happened to it.
+ */
+export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const config = readConfig(env);
+  const db = createDb(env.DB);
+  const deadLetter = batch.queue.endsWith(DEAD_LETTER_SUFFIX);
+  const log = createLogger({ worker: "event-processor", queue: batch.queue });
+  const handler: Handler = deadLetter ? handleDeadLetter : handleEvent;
+
+  await Promise.all(
+    batch.messages.map((message) => consumeMessage(message, config.bucketName, (key, kind) =>
+      handler(env.BUCKET, db, key, kind), log, deadLetter)),
+  );
+}
+
+async function consumeMessage(
+  message: Message<unknown>,
+  bucketName: string,
+  handle: (key: string, kind: EventKind) => Promise<Outcome>,
+  log: Logger,
+  deadLetter: boolean,
+): Promise<void> {
+  const fields = { messageId: message.id, attempts: message.attempts };
+
+  const parsed = parseMessage(message.body, bucketName);
+  if (!parsed.ok) {
+    message.ack();
+    log.warn("event", { ...fields, outcome: parsed.code, detail: parsed.detail });
+    return;
+  }
+
+  const { key } = parsed.event.object;
+  const described = { ...fields, key, action: parsed.event.action };
+  if (!isUploadKey(key)) {
+    message.ack();
+    log.info("event", { ...described, outcome: "not_an_upload_key" });
+    return;
+  }
+
+  try {
+    const result = await handle(key, parsed.kind);
+    message.ack();
+    const level = deadLetter && result.outcome === "failed" ? "error" : "info";
+    log[level]("event", { ...described, ...result });
+  } catch (error) {
+    const { code, fault } = faultOf(error);
+    if (fault === "caller") {
+      message.ack();
+      log.warn("event", { ...described, outcome: "dropped", code, ...describeError(error) });
+      return;
+    }
+    const delaySeconds = retryDelaySeconds(message.attempts);
+    message.retry({ delaySeconds });
+    log.warn("event", { ...described, outcome: "retry", code, delaySeconds, ...describeError(error) });
+  }
+}

@@ -1,0 +1,44 @@
+import { createDb } from "@trove/db";
+import { createLogger, describeError } from "@trove/http";
+import { readConfig } from "./config";
+import { expireUploads, type ExpirySummary } from "./expire";
+import { reconcileStorage, type ReconcileSummary } from "./reconcile";
+
+/**
+ * The periodic sweep: expire abandoned uploads, then reconcile storage with D1. Both are
+ * bounded per run. `now` is the trigger's scheduled time. Each part runs even if the other
+ * failed; a failure is logged and then rethrown so the run is reported as failed.
+ */
+export async function runCron(env: Env, now: number): Promise<void> {
+  const config = readConfig(env);
+  const db = createDb(env.DB);
+  const log = createLogger({ worker: "event-processor", trigger: "cron" });
+
+  let failure: unknown;
+  let expiry: ExpirySummary | undefined;
+  let reconcile: ReconcileSummary | undefined;
+  try {
+    expiry = await expireUploads(env.BUCKET, db, now, config.uploadGraceMs, log);
+  } catch (error) {
+    failure = error;
+    log.error("expiry failed", describeError(error));
+  }
+  try {
+    reconcile = await reconcileStorage(env.BUCKET, db, now, config.uploadGraceMs, log);
+  } catch (error) {
+    failure ??= error;
+    log.error("reconciliation failed", describeError(error));
+  }
+
+  log.info("cron summary", {
+    expiredDue: expiry?.due,
+    expired: expiry?.expired,
+    decidedLate: expiry?.decidedLate,
+    listed: reconcile?.listed,
+    straysDeleted: reconcile?.straysDeleted,
+    youngStraysSkipped: reconcile?.youngSkipped,
+    missingMarkedDeleted: reconcile?.missingMarkedDeleted,
+    lapCompleted: reconcile?.lapCompleted,
+  });
+  if (failure) throw failure;
+}

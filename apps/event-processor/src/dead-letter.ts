@@ -1,0 +1,36 @@
+import { findFileByKey, formatReason, markUnsuccessful, type Db } from "@trove/db";
+import type { EventKind } from "./messages";
+import type { Outcome } from "./outcome";
+
+/**
+ * An event that failed every retry. A pending upload it was about is marked `failed` (its
+ * reservation released) so the user is not left waiting; its object, if any, is removed on a
+ * best-effort basis (the storage reconciliation removes it otherwise). A deletion that could
+ * not be handled is left to the reconciliation, which marks files whose object is gone.
+ */
+export async function handleDeadLetter(
+  bucket: R2Bucket,
+  db: Db,
+  key: string,
+  kind: EventKind,
+): Promise<Outcome & { objectDeleteFailed?: boolean }> {
+  if (kind === "delete") return { outcome: "left_to_reconciliation" };
+
+  const file = await findFileByKey(db, key);
+  if (!file) return { outcome: "no_file" };
+  if (file.origin !== "upload" || file.status !== "pending") {
+    return { outcome: "nothing_to_do", uploadId: file.id, status: file.status };
+  }
+
+  const reason = formatReason("processing_failed", "the upload could not be checked; try again");
+  const changed = await markUnsuccessful(db, file, "failed", reason);
+  if (!changed) return { outcome: "already_decided", uploadId: file.id };
+
+  const deleted = await bucket.delete(key).then(
+    () => true,
+    () => false,
+  );
+  return deleted
+    ? { outcome: "failed", uploadId: file.id, reason: "processing_failed" }
+    : { outcome: "failed", uploadId: file.id, reason: "processing_failed", objectDeleteFailed: true };
+}

@@ -1,0 +1,15 @@
+import { markReady, type Db, type FileRef } from "@trove/db";
+
+/**
+ * The one place an upload becomes `ready`. Whatever should follow a new ready file (a caption,
+ * a notification) belongs here, after the transition and only when `changed` is true, so a
+ * repeated event never triggers it twice.
+ */
+export async function becomeReady(
+  db: Db,
+  file: FileRef,
+  found: { detectedType: string; etag: string },
+): Promise<boolean> {
+  const changed = await markReady(db, file, found);
+  return changed;
+}

@@ -1,0 +1,6 @@
+declare namespace Cloudflare {
+  interface Env {
+    /** Test-only: the D1 migrations, read in vitest.config.ts. */
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+}

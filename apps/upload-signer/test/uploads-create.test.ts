@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as v from "valibot";
 import { UploadCreatedSchema } from "@trove/contracts";
-import { call, newUser, problemOf, rowsOf, seedUsage, tokenFor } from "./helpers";
+import { call, newUser, problemOf, rowsOf, seedFile, seedUsage, tokenFor } from "./helpers";
 
 const MiB = 1024 * 1024;
 const QUOTA = Number(env.USER_QUOTA_BYTES);
@@ -200,6 +200,23 @@ describe("POST /v1/uploads quota", () => {
     const { files, usage } = await rowsOf(user);
     expect(usage).toEqual({ used_bytes: QUOTA - fits * size, reserved_bytes: fits * size });
     expect(files).toHaveLength(fits);
+  });
+
+  it("gives the reservation back when the pending row cannot be recorded", async () => {
+    const user = newUser();
+    // An id already taken makes the insert fail on the primary key, as a D1 fault would.
+    const taken = await seedFile(newUser());
+    const uuid = vi
+      .spyOn(crypto, "randomUUID")
+      .mockReturnValueOnce(taken.id as ReturnType<typeof crypto.randomUUID>);
+
+    // With a request id given, the upload id is the first UUID the Worker makes.
+    const response = await post(user, intent, { "x-request-id": "reservation-release-test" });
+    uuid.mockRestore();
+
+    expect(response.status).toBe(500);
+    expect((await problemOf(response)).code).toBe("internal_error");
+    expect(await rowsOf(user)).toEqual({ files: [], usage: { used_bytes: 0, reserved_bytes: 0 } });
   });
 });
 

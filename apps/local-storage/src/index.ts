@@ -1,9 +1,6 @@
-import { createApiRouter } from "@trove/http";
+import { handleStorageRequest } from "./handler";
 
-const router = createApiRouter<[Env, ExecutionContext]>("local-storage");
-
-router.get("/healthz", () => Response.json({ ok: true, worker: "local-storage" }));
-
+/** Development only: R2's S3 API and event notifications for the local bucket. */
 export default {
-  fetch: (request, env, ctx) => router.fetch(request, env, ctx),
+  fetch: (request, env) => handleStorageRequest(request, env, () => new Date()),
 } satisfies ExportedHandler<Env>;

@@ -50,7 +50,7 @@ function classify(
 
   if (code === "EntityTooLarge" || status === 413) return "too_large";
   if (text.includes("expired") || code === "ExpiredToken") return "expired";
-  if (code === "IncompleteBody" || code === "EntityTooSmall" || code === "BadDigest") {
+  if (code === "IncompleteBody" || code === "EntityTooSmall" || text.includes("longer than")) {
     return "length_mismatch";
   }
   if (code === "SignatureDoesNotMatch" || text.includes("signature")) {
@@ -146,6 +146,8 @@ function elementText(xml: string, name: string): string | undefined {
 
 function decodeEntities(text: string): string {
   return text
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, decimal: string) => String.fromCodePoint(Number(decimal)))
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')

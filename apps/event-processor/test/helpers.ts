@@ -1,5 +1,5 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { createDb, files, usage, type FileStatus } from "@trove/db";
 import { eq } from "drizzle-orm";
 import worker from "../src/index";
@@ -84,23 +84,45 @@ export async function putEvent(key: string) {
   return r2Event("PutObject", key, { size: head.size, eTag: head.etag });
 }
 
-/** Delivers one batch to the consumer, as the Queue would, and returns what it acked/retried. */
+/** What the runtime reports about a delivered batch (the plugin's FetcherQueueResult). */
+export interface QueueResult {
+  explicitAcks: string[];
+  retryMessages: { msgId: string; delaySeconds?: number }[];
+}
+
+type Messages = Parameters<typeof createMessageBatch>[1];
+
+/**
+ * `queue()` on the Worker's own entrypoint, which the `service_binding_extra_handlers` flag
+ * (set for tests only) enables; the generated runtime types do not declare it.
+ */
+const runtime = exports.default as unknown as {
+  queue(queueName: string, messages: Messages): Promise<QueueResult>;
+};
+
+/**
+ * Delivers one batch to the consumer and returns what it acked and retried. By default the
+ * batch goes through the runtime (`exports.default.queue`), as the Queue would deliver it;
+ * with `env`, the handler is called directly with those bindings.
+ */
 export async function deliver(
   queue: string,
   bodies: unknown[],
   options: { attempts?: number; env?: Env } = {},
-) {
-  const messages: Parameters<typeof createMessageBatch>[1] = bodies.map((body) => ({
+): Promise<{ result: QueueResult; ids: string[] }> {
+  const messages: Messages = bodies.map((body) => ({
     id: crypto.randomUUID(),
     timestamp: new Date(),
     attempts: options.attempts ?? 1,
     body,
   }));
+  const ids = messages.map((message) => message.id);
+  if (!options.env) return { result: await runtime.queue(queue, messages), ids };
+
   const batch = createMessageBatch(queue, messages);
   const ctx = createExecutionContext();
-  await worker.queue(batch, options.env ?? env);
-  const result = await getQueueResult(batch, ctx);
-  return { result, ids: messages.map((message) => message.id) };
+  await worker.queue(batch, options.env);
+  return { result: await getQueueResult(batch, ctx), ids };
 }
 
 /** Stores `bytes` at the upload's key and delivers R2's create event for it. */

@@ -76,7 +76,7 @@ async function transition(
     .where(
       and(
         eq(usage.userId, file.ownerId),
-        exists(db.select({ one: sql`1` }).from(files).where(guard)),
+        sql`1 = 1`,
       ),
     );
   const [, fileResult] = await db.batch([moveBytes, updateFile]);

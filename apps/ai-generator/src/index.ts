@@ -1,12 +1,6 @@
-import { WorkerEntrypoint } from "cloudflare:workers";
-import { createApiRouter } from "@trove/http";
+import { router } from "./routes";
 
-const router = createApiRouter<[Env, ExecutionContext]>("ai-generator");
-
-router.get("/healthz", () => Response.json({ ok: true, worker: "ai-generator" }));
-
-/** Called by other Workers over a service binding. */
-export class GeneratorEntrypoint extends WorkerEntrypoint<Env> {}
+export { GeneratorEntrypoint } from "./entrypoint";
 
 export default {
   fetch: (request, env, ctx) => router.fetch(request, env, ctx),

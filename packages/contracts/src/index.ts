@@ -1,4 +1,5 @@
 export * from "./problem";
 export * from "./r2-event";
+export * from "./generations";
 export * from "./uploads";
 export * from "./files";

@@ -12,3 +12,4 @@ export type Db = ReturnType<typeof createDb>;
 export * from "./queries/uploads";
 export * from "./queries/usage";
 export * from "./queries/transitions";
+export * from "./queries/generations";

@@ -1,0 +1,61 @@
+import type { Caption } from "@trove/contracts";
+import { createDb, findReadyFile, setFileCaption } from "@trove/db";
+import { HttpError } from "@trove/http";
+import { providerProblem } from "./errors";
+import type { GeneratorContext } from "./generate";
+import { checkRate } from "./limits";
+import { resolveModel } from "./models";
+import { ProviderError, providerFor } from "./providers";
+import { readLimited } from "./providers/output";
+
+const CAPTIONABLE = new Set(["image/png", "image/jpeg", "image/webp", "image/gif", "image/avif"]);
+const FILE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_CAPTION_CHARS = 1000;
+
+/**
+ * Writes a caption (alt text) for one of the user's ready images and stores it in
+ * `files.caption`. The same limits as a generation apply: the caption model must be allowed,
+ * the call counts against the user's generation rate, and the image is read only up to the
+ * output size limit.
+ */
+export async function captionFile(ctx: GeneratorContext, userId: string, fileId: unknown): Promise<Caption> {
+  const { env, config, log } = ctx;
+  if (typeof fileId !== "string" || !FILE_ID.test(fileId)) {
+    throw new HttpError(400, "invalid_request", "The file id is not valid.");
+  }
+  const db = createDb(env.DB);
+  const file = await findReadyFile(db, userId, fileId);
+  if (!file) throw new HttpError(404, "not_found", "No ready file with this id.");
+  if (!CAPTIONABLE.has(file.contentType)) {
+    throw new HttpError(415, "not_an_image", `Only images get captions; this file is ${file.contentType}.`);
+  }
+  if (file.size > config.maxOutputBytes) {
+    throw new HttpError(413, "image_too_large", `Images over ${config.maxOutputBytes} bytes get no caption.`);
+  }
+
+  const model = resolveModel(config, "caption", undefined);
+  await checkRate(env, userId);
+
+  const object = await env.BUCKET.get(file.key);
+  if (!object) throw new HttpError(404, "not_found", "The file's object is gone.");
+  const provider = providerFor(config);
+  const call = { model, signal: AbortSignal.timeout(config.timeoutMs), maxBytes: config.maxOutputBytes };
+
+  let caption: string;
+  try {
+    const bytes = await readLimited(provider.name, object.body, config.maxOutputBytes);
+    caption = (await provider.caption({ bytes, contentType: file.contentType }, call)).slice(0, MAX_CAPTION_CHARS);
+  } catch (error) {
+    if (error instanceof ProviderError) {
+      log.warn("caption provider failed", { provider: error.provider, model, failure: error.failure, detail: error.message });
+      throw providerProblem(error);
+    }
+    throw error;
+  }
+
+  if (!(await setFileCaption(db, userId, fileId, caption))) {
+    throw new HttpError(404, "not_found", "The file stopped being ready before its caption was stored.");
+  }
+  log.info("caption stored", { fileId, provider: provider.name, model });
+  return { fileId, caption, provider: provider.name, model };
+}

@@ -1,0 +1,33 @@
+import { encodePng } from "../src/providers/png";
+
+/** A real 3×2 PNG. */
+export const PNG = encodePng(3, 2, new Uint8Array(3 * 2 * 3).fill(0x40));
+
+/** A real 1×1 GIF (the classic transparent pixel). */
+export const GIF = new Uint8Array([
+  0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00,
+  0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+  0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+]);
+
+/** The start of a JPEG (SOI, JFIF APP0): what a sniffer reads to call it image/jpeg. */
+export const JPEG_HEAD = new Uint8Array([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
+  0x00, 0x00, 0xff, 0xd9,
+]);
+
+export function base64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** A stream that delivers the bytes in small chunks, as a binding or a socket would. */
+export function streamOf(bytes: Uint8Array, chunk = 7): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.byteLength) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + chunk));
+      offset += chunk;
+    },
+  });
+}

@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import * as v from "valibot";
+import { GenerationSchema } from "@trove/contracts";
+import { expectNothingStored, newMarker, newUser, openaiEnv, readProblem, requestGeneration, stubCalls } from "./helpers";
+
+// The stand-in server (test/openai-stub.mjs) runs on 127.0.0.1 and speaks the OpenAI wire
+// format; the model named in a request picks how it answers.
+
+describe("openai provider", () => {
+  it("stores a chat completion's message as text, sending the key as a bearer token", async () => {
+    const marker = newMarker();
+    const response = await requestGeneration(newUser(), { kind: "text", prompt: `summarise ${marker}` }, { env: openaiEnv() });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ provider: "openai", model: "stub-chat", contentType: "text/plain; charset=utf-8" });
+    const object = await env.BUCKET.get(body.key);
+    expect(await object?.text()).toBe(`stub answer to: summarise ${marker}`);
+
+    const calls = await stubCalls(marker);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ path: "/v1/chat/completions", authorization: "Bearer sk-test-key" });
+    expect(JSON.parse(calls[0]!.body)).toMatchObject({ model: "stub-chat", messages: [{ role: "user" }] });
+  });
+
+  it("sends no Authorization header when no key is set (a local Ollama needs none)", async () => {
+    const marker = newMarker();
+    const response = await requestGeneration(newUser(), { kind: "text", prompt: marker }, { env: openaiEnv({ OPENAI_API_KEY: undefined }) });
+
+    expect(response.status).toBe(201);
+    expect((await stubCalls(marker))[0]?.authorization).toBeNull();
+  });
+
+  it("stores an images/generations b64_json answer as the image it is", async () => {
+    const marker = newMarker();
+    const response = await requestGeneration(newUser(), { kind: "image", prompt: marker }, { env: openaiEnv() });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ contentType: "image/png", model: "stub-image" });
+    const calls = await stubCalls(marker);
+    expect(calls[0]?.path).toBe("/v1/images/generations");
+    expect(JSON.parse(calls[0]!.body)).toMatchObject({ model: "stub-image", n: 1, response_format: "b64_json" });
+    const stored = await env.BUCKET.get(body.key);
+    expect(new Uint8Array(await stored!.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
+  });
+
+  it.each([
+    ["text", "stub-error-500", 502, "provider_error", "an HTTP 500 error answer"],
+    ["text", "stub-error-401", 502, "provider_error", "a rejected API key"],
+    ["text", "stub-error-429", 502, "provider_error", "the provider's own rate limit"],
+    ["image", "stub-error-500", 502, "provider_error", "an HTTP 500 error answer for an image"],
+    ["text", "stub-not-json", 502, "provider_bad_output", "an answer that is not JSON"],
+    ["text", "stub-empty", 502, "provider_bad_output", "an empty message"],
+    ["text", "stub-no-choices", 502, "provider_bad_output", "no choices"],
+    ["image", "stub-image-text", 502, "provider_bad_output", "image data that is no image"],
+    ["image", "stub-image-svg", 502, "provider_bad_output", "an SVG with script"],
+    ["image", "stub-image-bad-b64", 502, "provider_bad_output", "b64_json that is not base64"],
+    ["image", "stub-image-url", 502, "provider_bad_output", "a URL instead of b64_json"],
+    ["text", "stub-slow", 504, "provider_timeout", "no answer before the timeout"],
+  ] as const)("%s with %s answers %i %s and stores nothing (%s)", async (kind, model, status, code, _what) => {
+    const userId = newUser();
+    const marker = newMarker();
+    const response = await requestGeneration(userId, { kind, prompt: marker, model }, { env: openaiEnv() });
+
+    expect(response.status).toBe(status);
+    const problem = await readProblem(response);
+    expect(problem.code).toBe(code);
+    expect(problem.detail).toContain("openai");
+    expect(await stubCalls(marker)).toHaveLength(1);
+    await expectNothingStored(userId);
+  });
+
+  it("refuses a completion over MAX_OUTPUT_BYTES", async () => {
+    const userId = newUser();
+    const response = await requestGeneration(
+      userId,
+      { kind: "text", prompt: "long", model: "stub-huge" },
+      { env: openaiEnv({ MAX_OUTPUT_BYTES: "10000" }) },
+    );
+
+    expect(response.status).toBe(502);
+    expect((await readProblem(response)).code).toBe("output_too_large");
+    await expectNothingStored(userId);
+  });
+
+  it("answers 502 naming the provider when the server is unreachable", async () => {
+    const userId = newUser();
+    const response = await requestGeneration(
+      userId,
+      { kind: "text", prompt: "anyone there?" },
+      { env: openaiEnv({ OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }) },
+    );
+
+    expect(response.status).toBe(502);
+    const problem = await readProblem(response);
+    expect(problem.code).toBe("provider_error");
+    expect(problem.detail).toContain("openai");
+    await expectNothingStored(userId);
+  });
+});

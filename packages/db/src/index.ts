@@ -11,5 +11,5 @@ export function createDb(d1: D1Database) {
 export type Db = ReturnType<typeof createDb>;
 export * from "./queries/uploads";
 export * from "./queries/usage";
-export * from "./queries/transitions";
 export * from "./queries/generations";
+export * from "./queries/transitions";

@@ -76,7 +76,7 @@ async function transition(
     .where(
       and(
         eq(usage.userId, file.ownerId),
-        sql`1 = 1`,
+        exists(db.select({ one: sql`1` }).from(files).where(guard)),
       ),
     );
   const [, fileResult] = await db.batch([moveBytes, updateFile]);

@@ -1,7 +1,6 @@
 declare namespace Cloudflare {
   interface Env {
-    // Test-only bindings from vitest.config.ts.
+    // A test-only binding from vitest.config.ts.
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-    AUTH_SECRET: string;
   }
 }

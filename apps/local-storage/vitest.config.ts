@@ -15,6 +15,8 @@ const TEST_CREDENTIALS = {
 };
 
 export default defineConfig({
+  // The endpoint logs a JSON line per request; show them for failing tests only.
+  test: { silent: "passed-only" },
   plugins: [
     cloudflareTest({
       // Our Worker plus a consumer of its event Queue, so tests observe what it sends.

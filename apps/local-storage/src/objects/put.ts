@@ -1,5 +1,5 @@
-import { UNSIGNED_PAYLOAD } from "../authenticate";
-import { exactLength } from "../body-length";
+import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "../authenticate";
+import { checkedBody, type BodyFault, type ExpectedBody } from "../body-check";
 import { notify } from "../events";
 import { S3Error } from "../s3-error";
 import type { ObjectRequest } from "./context";
@@ -13,28 +13,33 @@ const STORED_HTTP_HEADERS = [
 ] as const;
 
 /**
- * PutObject: stores the body only if it is exactly as long as declared (and, when the client
- * signed a payload hash or sent Content-MD5, only if R2 finds the same digest), then emits
- * R2's PutObject notification.
+ * PutObject: stores the body only if it is exactly as long as declared and, when the client
+ * signed a payload hash or sent Content-MD5, has those digests; then emits R2's PutObject
+ * notification.
  */
 export async function putObject(op: ObjectRequest): Promise<Response> {
   const { request, key, config } = op;
   const length = declaredLength(request.headers.get("content-length"), config.maxObjectBytes);
 
-  const options: R2PutOptions = {
-    httpMetadata: httpMetadataOf(request.headers),
-    customMetadata: customMetadataOf(request.headers),
-  };
-  if (op.auth.payloadHash !== UNSIGNED_PAYLOAD) options.sha256 = op.auth.payloadHash;
+  const expected: ExpectedBody = { length };
+  if (op.auth.payloadHash !== UNSIGNED_PAYLOAD) expected.sha256 = op.auth.payloadHash;
   const md5 = request.headers.get("content-md5");
-  if (md5 !== null) options.md5 = md5Bytes(md5);
+  if (md5 !== null) expected.md5 = md5Bytes(md5);
 
-  const body = exactLength(request.body, length);
+  const metadata = { httpMetadata: httpMetadataOf(request.headers), customMetadata: customMetadataOf(request.headers) };
   let object: R2Object;
-  try {
-    object = await op.env.BUCKET.put(key, body.readable, options);
-  } catch (error) {
-    throw refusal(body.fault(), error, length);
+  if (length === 0) {
+    await checkEmptyBody(request.body, expected);
+    object = await op.env.BUCKET.put(key, "", metadata);
+  } else {
+    const body = checkedBody(request.body, expected);
+    try {
+      object = await op.env.BUCKET.put(key, body.readable, metadata);
+    } catch (error) {
+      const fault = body.fault();
+      if (fault) throw refusal(fault, length);
+      throw error;
+    }
   }
 
   await notify(op.env.EVENTS, { action: "PutObject", key, size: object.size, eTag: object.etag }, config, op.now, op.log);
@@ -55,22 +60,34 @@ function declaredLength(header: string | null, max: number): number {
   return length;
 }
 
-/** Why R2 refused the body: our length check first, then the digests R2 compared. */
-function refusal(fault: "short" | "long" | undefined, error: unknown, length: number): unknown {
-  if (fault === "short") {
-    return new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+const EMPTY_MD5 = "1B2M2Y8AsgTpgAmY7PhCfg==";
+
+/**
+ * An empty object is stored from an empty string, so its checks come first: a zero-length
+ * stream gives R2 nothing to wait for, and a late error could not stop the put.
+ */
+async function checkEmptyBody(body: ReadableStream<Uint8Array> | null, expected: ExpectedBody): Promise<void> {
+  if (body) {
+    const reader = body.getReader();
+    const { done, value } = await reader.read();
+    await reader.cancel();
+    if (!done && value.byteLength > 0) throw refusal("long", 0);
   }
-  if (fault === "long") {
-    return new S3Error(400, "InvalidRequest", `The request body is longer than the ${length} bytes its Content-Length declares.`);
+  if (expected.sha256 !== undefined && expected.sha256 !== EMPTY_SHA256) throw refusal("sha256", 0);
+  if (expected.md5 !== undefined && btoa(String.fromCharCode(...expected.md5)) !== EMPTY_MD5) throw refusal("md5", 0);
+}
+
+function refusal(fault: BodyFault, length: number): S3Error {
+  switch (fault) {
+    case "short":
+      return new S3Error(400, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.");
+    case "long":
+      return new S3Error(400, "InvalidRequest", `The request body is longer than the ${length} bytes its Content-Length declares.`);
+    case "sha256":
+      return new S3Error(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    case "md5":
+      return new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
   }
-  const message = error instanceof Error ? error.message : "";
-  if (/sha-?256/i.test(message)) {
-    return new S3Error(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
-  }
-  if (/md5/i.test(message)) {
-    return new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
-  }
-  return error;
 }
 
 function md5Bytes(header: string): Uint8Array {

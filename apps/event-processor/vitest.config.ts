@@ -13,7 +13,10 @@ export default defineConfig(async () => {
         miniflare: {
           // Lets tests deliver batches through the runtime with `exports.default.queue()`.
           compatibilityFlags: ["service_binding_extra_handlers"],
-          bindings: { TEST_MIGRATIONS: migrations, SERVICE_SECRET: "test-service-secret-of-32-bytes-min" },
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            SERVICE_SECRET: "test-service-secret-of-32-bytes-min",
+          },
           // GENERATOR must point at a Worker for the runtime to start. These tests never reach
           // it: an entrypoint with no methods makes any call fail loudly instead of passing.
           workers: [

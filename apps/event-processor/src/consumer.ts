@@ -16,33 +16,34 @@ type Handler = (bucket: R2Bucket, db: Db, key: string, kind: EventKind) => Promi
 const handleEvent: Handler = (bucket, db, key, kind) =>
   kind === "create" ? handleCreated(bucket, db, key) : handleDeleted(bucket, db, key);
 
+interface Consumer {
+  bucket: R2Bucket;
+  bucketName: string;
+  db: Db;
+  handle: Handler;
+  log: Logger;
+}
+
 /**
  * Handles a batch from the event queue or its dead-letter queue. Each message is acked or
  * retried on its own, with one log line saying what happened to it.
  */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const config = readConfig(env);
-  const db = createDb(env.DB);
-  const deadLetter = batch.queue.endsWith(DEAD_LETTER_SUFFIX);
-  const log = createLogger({ worker: "event-processor", queue: batch.queue });
-  const handler: Handler = deadLetter ? handleDeadLetter : handleEvent;
-
-  await Promise.all(
-    batch.messages.map((message) => consumeMessage(message, config.bucketName, (key, kind) =>
-      handler(env.BUCKET, db, key, kind), log, deadLetter)),
-  );
+  const consumer: Consumer = {
+    bucket: env.BUCKET,
+    bucketName: readConfig(env).bucketName,
+    db: createDb(env.DB),
+    handle: batch.queue.endsWith(DEAD_LETTER_SUFFIX) ? handleDeadLetter : handleEvent,
+    log: createLogger({ worker: "event-processor", queue: batch.queue }),
+  };
+  await Promise.all(batch.messages.map((message) => consumeMessage(consumer, message)));
 }
 
-async function consumeMessage(
-  message: Message<unknown>,
-  bucketName: string,
-  handle: (key: string, kind: EventKind) => Promise<Outcome>,
-  log: Logger,
-  deadLetter: boolean,
-): Promise<void> {
+async function consumeMessage(consumer: Consumer, message: Message<unknown>): Promise<void> {
+  const { log } = consumer;
   const fields = { messageId: message.id, attempts: message.attempts };
 
-  const parsed = parseMessage(message.body, bucketName);
+  const parsed = parseMessage(message.body, consumer.bucketName);
   if (!parsed.ok) {
     message.ack();
     log.warn("event", { ...fields, outcome: parsed.code, detail: parsed.detail });
@@ -58,9 +59,10 @@ async function consumeMessage(
   }
 
   try {
-    const result = await handle(key, parsed.kind);
+    const result = await consumer.handle(consumer.bucket, consumer.db, key, parsed.kind);
     message.ack();
-    const level = deadLetter && result.outcome === "failed" ? "error" : "info";
+    // An upload marked failed after every retry is news for whoever runs the service.
+    const level = result.outcome === "failed" ? "error" : "info";
     log[level]("event", { ...described, ...result });
   } catch (error) {
     const { code, fault } = faultOf(error);
@@ -71,6 +73,12 @@ async function consumeMessage(
     }
     const delaySeconds = retryDelaySeconds(message.attempts);
     message.retry({ delaySeconds });
-    log.warn("event", { ...described, outcome: "retry", code, delaySeconds, ...describeError(error) });
+    log.warn("event", {
+      ...described,
+      outcome: "retry",
+      code,
+      delaySeconds,
+      ...describeError(error),
+    });
   }
 }

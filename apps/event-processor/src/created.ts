@@ -4,13 +4,11 @@ import {
   markDeleted,
   markUnsuccessful,
   type Db,
-  type files,
+  type StoredFile,
 } from "@trove/db";
 import { inspectObject } from "./inspect";
 import type { Outcome } from "./outcome";
 import { becomeReady } from "./ready";
-
-type FileRow = typeof files.$inferSelect;
 
 /**
  * An object was written at an upload key. A pending upload gets its verdict; a key that no
@@ -35,7 +33,7 @@ export async function handleCreated(bucket: R2Bucket, db: Db, key: string): Prom
 }
 
 /** Checks a pending upload's object and records `ready` or `rejected`. */
-export async function decide(bucket: R2Bucket, db: Db, file: FileRow): Promise<Outcome> {
+export async function decide(bucket: R2Bucket, db: Db, file: StoredFile): Promise<Outcome> {
   const inspection = await inspectObject(bucket, file.key, file);
   if (!inspection.present) return { outcome: "object_missing", uploadId: file.id };
 
@@ -58,16 +56,19 @@ export async function decide(bucket: R2Bucket, db: Db, file: FileRow): Promise<O
  * check). The same bytes are a duplicate event; other bytes were never checked, so the
  * object is deleted and the file with it rather than serve what nobody inspected.
  */
-async function checkStillSame(bucket: R2Bucket, db: Db, file: FileRow): Promise<Outcome> {
+async function checkStillSame(bucket: R2Bucket, db: Db, file: StoredFile): Promise<Outcome> {
   const head = await bucket.head(file.key);
-  if (!head || head.etag === file.etag) return { outcome: "duplicate", uploadId: file.id, status: file.status };
+  if (!head || head.etag === file.etag)
+    return { outcome: "duplicate", uploadId: file.id, status: file.status };
 
   const reason = formatReason("replaced", "the object was overwritten after it was checked");
   const changed = await markDeleted(db, file, reason);
   if (changed) await bucket.delete(file.key);
-  return changed ? { outcome: "replaced_deleted", uploadId: file.id, reason: "replaced" } : alreadyDecided(file);
+  return changed
+    ? { outcome: "replaced_deleted", uploadId: file.id, reason: "replaced" }
+    : alreadyDecided(file);
 }
 
-function alreadyDecided(file: FileRow): Outcome {
+function alreadyDecided(file: StoredFile): Outcome {
   return { outcome: "already_decided", uploadId: file.id };
 }

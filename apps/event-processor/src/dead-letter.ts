@@ -4,16 +4,15 @@ import type { Outcome } from "./outcome";
 
 /**
  * An event that failed every retry. A pending upload it was about is marked `failed` (its
- * reservation released) so the user is not left waiting; its object, if any, is removed on a
- * best-effort basis (the storage reconciliation removes it otherwise). A deletion that could
- * not be handled is left to the reconciliation, which marks files whose object is gone.
+ * reservation released) so the user is not left waiting, and its object is removed. A deletion
+ * that could not be handled is left to the reconciliation, which marks files whose object is gone.
  */
 export async function handleDeadLetter(
   bucket: R2Bucket,
   db: Db,
   key: string,
   kind: EventKind,
-): Promise<Outcome & { objectDeleteFailed?: boolean }> {
+): Promise<Outcome> {
   if (kind === "delete") return { outcome: "left_to_reconciliation" };
 
   const file = await findFileByKey(db, key);
@@ -26,11 +25,7 @@ export async function handleDeadLetter(
   const changed = await markUnsuccessful(db, file, "failed", reason);
   if (!changed) return { outcome: "already_decided", uploadId: file.id };
 
-  const deleted = await bucket.delete(key).then(
-    () => true,
-    () => false,
-  );
-  return deleted
-    ? { outcome: "failed", uploadId: file.id, reason: "processing_failed" }
-    : { outcome: "failed", uploadId: file.id, reason: "processing_failed", objectDeleteFailed: true };
+  // Best effort: R2 failing may be why the event failed; the reconciliation removes it later.
+  await bucket.delete(key).catch(() => undefined);
+  return { outcome: "failed", uploadId: file.id, reason: "processing_failed" };
 }

@@ -10,10 +10,12 @@ import type { Outcome } from "./outcome";
 export async function handleDeleted(bucket: R2Bucket, db: Db, key: string): Promise<Outcome> {
   const file = await findFileByKey(db, key);
   if (!file) return { outcome: "no_file" };
-  if (file.status !== "ready") return { outcome: "nothing_to_do", uploadId: file.id, status: file.status };
+  if (file.status !== "ready")
+    return { outcome: "nothing_to_do", uploadId: file.id, status: file.status };
 
   // Events can arrive late: the key may hold an object again by now.
-  if (await bucket.head(key)) return { outcome: "object_present", uploadId: file.id, status: file.status };
+  if (await bucket.head(key))
+    return { outcome: "object_present", uploadId: file.id, status: file.status };
 
   const reason = formatReason("object_missing", "the object was deleted outside the API");
   const changed = await markDeleted(db, file, reason);

@@ -32,7 +32,11 @@ export async function inspectObject(
   return { present: true, etag: head.etag, ...verdict };
 }
 
-async function readHead(bucket: R2Bucket, key: string, head: R2Object): Promise<Uint8Array | undefined> {
+async function readHead(
+  bucket: R2Bucket,
+  key: string,
+  head: R2Object,
+): Promise<Uint8Array | undefined> {
   const length = Math.min(SNIFF_BYTES, head.size);
   if (length === 0) return new Uint8Array(0);
 
@@ -43,7 +47,11 @@ async function readHead(bucket: R2Bucket, key: string, head: R2Object): Promise<
   if (!part) return undefined;
   if (!("body" in part)) {
     // Overwritten between HEAD and GET: judge it again on a later attempt.
-    throw new ProcessingError("object_changed", "system", "the object changed while it was checked");
+    throw new ProcessingError(
+      "object_changed",
+      "system",
+      "the object changed while it was checked",
+    );
   }
   return new Uint8Array(await part.arrayBuffer());
 }

@@ -27,7 +27,11 @@ export function parseMessage(body: unknown, bucketName: string): ParsedMessage {
   const result = v.safeParse(R2EventSchema, typeof body === "string" ? parseJson(body) : body);
   if (!result.success) {
     const where = result.issues.map((issue) => v.getDotPath(issue) ?? "(root)").join(", ");
-    return { ok: false, code: "malformed_message", detail: `not an R2 event notification (${where})` };
+    return {
+      ok: false,
+      code: "malformed_message",
+      detail: `not an R2 event notification (${where})`,
+    };
   }
 
   const event = result.output;

@@ -51,7 +51,11 @@ export async function reconcileStorage(
       ...(after ? { startAfter: after } : {}),
     });
     let upTo = listing.truncated ? listing.objects.at(-1)?.key : undefined;
-    const rows = await listLiveFilesInKeyRange(db, { prefix: UPLOAD_PREFIX, after, upTo }, ROWS_PER_PAGE);
+    const rows = await listLiveFilesInKeyRange(
+      db,
+      { prefix: UPLOAD_PREFIX, after, upTo },
+      ROWS_PER_PAGE,
+    );
     if (rows.length === ROWS_PER_PAGE) upTo = rows.at(-1)?.key;
 
     const objects = listing.objects.filter((object) => upTo === undefined || object.key <= upTo);
@@ -64,7 +68,8 @@ export async function reconcileStorage(
     if (old.length > 0) {
       await bucket.delete(old.map((object) => object.key));
       summary.straysDeleted += old.length;
-      for (const object of old) log.info("object", { key: object.key, outcome: "stray_deleted", via: "reconcile" });
+      for (const object of old)
+        log.info("object", { key: object.key, outcome: "stray_deleted", via: "reconcile" });
     }
 
     const present = new Set(objects.map((object) => object.key));
@@ -75,7 +80,12 @@ export async function reconcileStorage(
       const reason = formatReason("object_missing", "the object is no longer in storage");
       if (await markDeleted(db, row, reason)) {
         summary.missingMarkedDeleted += 1;
-        log.info("upload", { key: row.key, uploadId: row.id, outcome: "marked_deleted", via: "reconcile" });
+        log.info("upload", {
+          key: row.key,
+          uploadId: row.id,
+          outcome: "marked_deleted",
+          via: "reconcile",
+        });
       }
     }
 

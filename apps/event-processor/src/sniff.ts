@@ -41,7 +41,11 @@ const ALIASES: Record<string, string> = {
  * Decides from an object's first bytes whether it is what was declared. `complete` says the
  * bytes are the whole object (so a multi-byte character cut at the end is an error).
  */
-export async function sniff(head: Uint8Array, declaredType: string, complete: boolean): Promise<Verdict> {
+export async function sniff(
+  head: Uint8Array,
+  declaredType: string,
+  complete: boolean,
+): Promise<Verdict> {
   const declared = canonicalType(declaredType);
   if (ACTIVE_TYPES.has(declared)) {
     return reject("active_content", `${declared} can run code when opened`, declared);
@@ -61,13 +65,19 @@ export async function sniff(head: Uint8Array, declaredType: string, complete: bo
   }
 
   if (declared.startsWith("text/")) {
-    if (found) return reject("type_mismatch", `declared ${declared}, the bytes are ${found.mime}`, found.mime);
+    if (found)
+      return reject(
+        "type_mismatch",
+        `declared ${declared}, the bytes are ${found.mime}`,
+        found.mime,
+      );
     const problem = textProblem(head, complete);
     if (problem) return reject("type_mismatch", `declared ${declared}, but ${problem}`);
     return { accepted: true, detectedType: declared };
   }
 
-  if (!found) return reject("type_mismatch", `declared ${declared}, the bytes are of no known type`);
+  if (!found)
+    return reject("type_mismatch", `declared ${declared}, the bytes are of no known type`);
   if (canonicalType(found.mime) !== declared) {
     return reject("type_mismatch", `declared ${declared}, the bytes are ${found.mime}`, found.mime);
   }
@@ -96,10 +106,13 @@ const MACH_O = [
   [0xca, 0xfe, 0xba, 0xbe],
 ];
 
-// The start of a document that browsers treat as HTML (WHATWG MIME sniffing's list), SVG or
-// XML, after a byte-order mark and whitespace, followed by a space, `>`, `/` or a line end.
-const MARKUP_START =
-  /^(?:<!doctype\s+(html|svg)|<(html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|math|object|embed)[\s>/]|<!--|<\?xml[\s?])/i;
+// Tags that make a document HTML to a browser when it starts with one: WHATWG MIME sniffing's
+// list, plus SVG, MathML and plugin embeds.
+const LEADING_TAGS = "html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p";
+const MARKUP_START = new RegExp(
+  `^(?:<!doctype\\s+(?:html|svg)|<(?:${LEADING_TAGS}|svg|math|object|embed)[\\s>/]|<!--|<\\?xml[\\s?])`,
+  "i",
+);
 
 // Tags that make text dangerous wherever they appear in the first bytes.
 const MARKUP_ANYWHERE = /<(script|html|body|iframe|svg|object|embed|!doctype)[\s>/]/i;
@@ -111,7 +124,8 @@ function byteString(bytes: Uint8Array): string {
 
 /** Executables and markup documents, recognised by their first bytes whatever was declared. */
 function activeContentAtStart(head: Uint8Array): { type: string; detail: string } | undefined {
-  if (startsWith(head, ELF)) return { type: "application/x-elf", detail: "the file is an ELF executable" };
+  if (startsWith(head, ELF))
+    return { type: "application/x-elf", detail: "the file is an ELF executable" };
   if (head[0] === 0x4d && head[1] === 0x5a) {
     return { type: "application/x-msdownload", detail: "the file is a Windows (MZ/PE) executable" };
   }
@@ -129,7 +143,9 @@ function activeContentAtStart(head: Uint8Array): { type: string; detail: string 
     const script = /<script[\s>/]|\son[a-z]+\s*=|javascript:/i.test(text);
     return {
       type: "image/svg+xml",
-      detail: script ? "the file is an SVG image with script" : "the file is an SVG image, which can carry script",
+      detail: script
+        ? "the file is an SVG image with script"
+        : "the file is an SVG image, which can carry script",
     };
   }
   if (kind === "xml") return { type: "application/xml", detail: "the file is XML" };

@@ -11,13 +11,25 @@ const GRACE = Number(env.UPLOAD_GRACE_SECONDS) * 1000;
 
 /** Runs the cron trigger as if it fired at `at`. */
 async function runCronAt(at: number) {
-  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env);
+  await worker.scheduled(
+    createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }),
+    env,
+  );
 }
 
 describe("expiring abandoned uploads", () => {
   it("expires a pending upload past its URL expiry plus grace and releases its reservation", async () => {
-    const file = await givenUpload({ contentType: "image/png", size: 500, uploadExpiresAt: new Date(Date.now() - GRACE - MINUTE) });
-    const fresh = await givenUpload({ contentType: "image/png", size: 70, ownerId: file.ownerId, uploadExpiresAt: new Date(Date.now() - GRACE + MINUTE) });
+    const file = await givenUpload({
+      contentType: "image/png",
+      size: 500,
+      uploadExpiresAt: new Date(Date.now() - GRACE - MINUTE),
+    });
+    const fresh = await givenUpload({
+      contentType: "image/png",
+      size: 70,
+      ownerId: file.ownerId,
+      uploadExpiresAt: new Date(Date.now() - GRACE + MINUTE),
+    });
 
     await runCronAt(Date.now());
     const once = await fileRow(file.id);
@@ -31,7 +43,11 @@ describe("expiring abandoned uploads", () => {
   });
 
   it("deletes an object that arrived after the URL expired", async () => {
-    const file = await givenUpload({ contentType: "image/png", size: 100, uploadExpiresAt: new Date(Date.now() - GRACE - MINUTE) });
+    const file = await givenUpload({
+      contentType: "image/png",
+      size: 100,
+      uploadExpiresAt: new Date(Date.now() - GRACE - MINUTE),
+    });
     await env.BUCKET.put(file.key, await makePng());
 
     await runCronAt(Date.now());
@@ -42,7 +58,11 @@ describe("expiring abandoned uploads", () => {
 
   it("judges an object that arrived in time but whose event never came, instead of expiring it", async () => {
     const bytes = await makePng();
-    const file = await givenUpload({ contentType: "image/png", size: bytes.byteLength, uploadExpiresAt: new Date(Date.now() + MINUTE) });
+    const file = await givenUpload({
+      contentType: "image/png",
+      size: bytes.byteLength,
+      uploadExpiresAt: new Date(Date.now() + MINUTE),
+    });
     await env.BUCKET.put(file.key, bytes);
 
     await runCronAt(Date.now() + MINUTE + GRACE + MINUTE);

@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { makePng } from "./files";
-import { DEAD_LETTERS, deliver, EVENTS, fileRow, givenUpload, putEvent, r2Event, usageOf } from "./helpers";
+import {
+  DEAD_LETTERS,
+  deliver,
+  EVENTS,
+  fileRow,
+  givenUpload,
+  putEvent,
+  r2Event,
+  usageOf,
+} from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -31,14 +40,21 @@ describe("messages that can never succeed", () => {
       expect(result.explicitAcks).toEqual(ids);
       expect(result.retryMessages).toEqual([]);
     });
-    expect(lines).toEqual([expect.objectContaining({ level: "warn", outcome: "malformed_message", attempts: 1 })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "warn", outcome: "malformed_message", attempts: 1 }),
+    ]);
   });
 
   it("acks an event about another bucket without touching ours", async () => {
     const bytes = await makePng();
     const file = await givenUpload({ contentType: "image/png", size: bytes.byteLength });
     await env.BUCKET.put(file.key, bytes);
-    const event = r2Event("PutObject", file.key, { size: bytes.byteLength }, "someone-elses-bucket");
+    const event = r2Event(
+      "PutObject",
+      file.key,
+      { size: bytes.byteLength },
+      "someone-elses-bucket",
+    );
 
     const { result, ids } = await deliver(EVENTS, [event]);
 
@@ -128,7 +144,12 @@ describe("the dead-letter queue", () => {
   });
 
   it("leaves a decided upload as it is", async () => {
-    const file = await givenUpload({ contentType: "image/png", size: 10, status: "ready", etag: "e" });
+    const file = await givenUpload({
+      contentType: "image/png",
+      size: 10,
+      status: "ready",
+      etag: "e",
+    });
     await deliver(DEAD_LETTERS, [r2Event("PutObject", file.key, { size: 10 })]);
     expect((await fileRow(file.id)).status).toBe("ready");
     expect(await usageOf(file.ownerId)).toEqual({ usedBytes: 10, reservedBytes: 0 });
@@ -139,6 +160,8 @@ describe("the dead-letter queue", () => {
       const { result, ids } = await deliver(DEAD_LETTERS, [{ garbage: true }]);
       expect(result.explicitAcks).toEqual(ids);
     });
-    expect(lines).toEqual([expect.objectContaining({ queue: DEAD_LETTERS, outcome: "malformed_message" })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ queue: DEAD_LETTERS, outcome: "malformed_message" }),
+    ]);
   });
 });

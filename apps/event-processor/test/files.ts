@@ -48,7 +48,8 @@ export async function makePng(width = 4, height = 4): Promise<Uint8Array> {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
   const rows = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += 1) rows.set([x * 40, y * 40, 200], y * (1 + width * 3) + 1 + x * 3);
+    for (let x = 0; x < width; x += 1)
+      rows.set([x * 40, y * 40, 200], y * (1 + width * 3) + 1 + x * 3);
   }
   return concat([
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -60,7 +61,9 @@ export async function makePng(width = 4, height = 4): Promise<Uint8Array> {
 
 /** A baseline JPEG encoded by jpeg-js. */
 export function makeJpeg(width = 8, height = 8): Uint8Array {
-  const data = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 7) % 256));
+  const data = new Uint8Array(width * height * 4).map((_, i) =>
+    i % 4 === 3 ? 255 : (i * 7) % 256,
+  );
   return new Uint8Array(jpeg.encode({ data, width, height }, 80).data);
 }
 

@@ -12,16 +12,14 @@ export const DEAD_LETTERS = "trove-r2-events-dlq";
  * A pending upload as the upload API leaves it: the row, and its bytes reserved in `usage`
  * (added to whatever the user already reserved).
  */
-export async function givenUpload(
-  options: {
-    contentType: string;
-    size: number;
-    ownerId?: string;
-    status?: FileStatus;
-    uploadExpiresAt?: Date;
-    etag?: string;
-  },
-) {
+export async function givenUpload(options: {
+  contentType: string;
+  size: number;
+  ownerId?: string;
+  status?: FileStatus;
+  uploadExpiresAt?: Date;
+  etag?: string;
+}) {
   const ownerId = options.ownerId ?? `user-${crypto.randomUUID().slice(0, 8)}`;
   const id = crypto.randomUUID();
   const status = options.status ?? "pending";

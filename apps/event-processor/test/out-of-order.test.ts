@@ -1,7 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makePng, text } from "./files";
-import { deliver, EVENTS, fileRow, givenUpload, putEvent, r2Event, upload, usageOf } from "./helpers";
+import {
+  deliver,
+  EVENTS,
+  fileRow,
+  givenUpload,
+  putEvent,
+  r2Event,
+  upload,
+  usageOf,
+} from "./helpers";
 
 describe("events that find no pending upload", () => {
   it("deletes an object whose key belongs to no upload", async () => {

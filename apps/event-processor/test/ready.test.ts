@@ -36,7 +36,11 @@ describe("an object that matches its upload", () => {
   it("changes nothing when the same event is delivered again, or twice in one batch", async () => {
     const bytes = await makePng();
     const other = await givenUpload({ contentType: "image/png", size: 1000 });
-    const file = await givenUpload({ contentType: "image/png", size: bytes.byteLength, ownerId: other.ownerId });
+    const file = await givenUpload({
+      contentType: "image/png",
+      size: bytes.byteLength,
+      ownerId: other.ownerId,
+    });
     await env.BUCKET.put(file.key, bytes);
     const event = await putEvent(file.key);
 
@@ -48,7 +52,10 @@ describe("an object that matches its upload", () => {
     expect(second.result.explicitAcks).toEqual(second.ids);
     expect(await fileRow(file.id)).toEqual(afterFirst);
     // The other pending upload's reservation is untouched; this one's bytes moved exactly once.
-    expect(await usageOf(file.ownerId)).toEqual({ usedBytes: bytes.byteLength, reservedBytes: 1000 });
+    expect(await usageOf(file.ownerId)).toEqual({
+      usedBytes: bytes.byteLength,
+      reservedBytes: 1000,
+    });
   });
 
   it("reads only the first bytes of a large object, with a ranged GET", async () => {
@@ -78,7 +85,9 @@ describe("an object that matches its upload", () => {
       },
     });
 
-    const { result, ids } = await deliver(EVENTS, [await putEvent(file.key)], { env: { ...env, BUCKET: bucket } });
+    const { result, ids } = await deliver(EVENTS, [await putEvent(file.key)], {
+      env: { ...env, BUCKET: bucket },
+    });
 
     expect(result.explicitAcks).toEqual(ids);
     expect(await fileRow(file.id)).toMatchObject({ status: "ready", detectedType: "image/png" });

@@ -58,7 +58,9 @@ describe("an object that does not match its upload", () => {
 
 describe("active content", () => {
   it("rejects HTML declared as image/png", async () => {
-    const html = text("<!DOCTYPE html>\n<html><body><script>alert(document.cookie)</script></body></html>");
+    const html = text(
+      "<!DOCTYPE html>\n<html><body><script>alert(document.cookie)</script></body></html>",
+    );
     const { file, row } = await rejectedFor("image/png", html);
     await expectRejected(file, "active_content");
     expect(row.detectedType).toBe("text/html");
@@ -71,7 +73,10 @@ describe("active content", () => {
   });
 
   it("rejects text/plain with a script tag further in", async () => {
-    const { file } = await rejectedFor("text/plain", text("notes\nline two\n<script src=//x></script>\n"));
+    const { file } = await rejectedFor(
+      "text/plain",
+      text("notes\nline two\n<script src=//x></script>\n"),
+    );
     await expectRejected(file, "active_content");
   });
 
@@ -86,7 +91,10 @@ describe("active content", () => {
   });
 
   it("rejects any SVG, script or not", async () => {
-    const { file, row } = await rejectedFor("image/webp", text('<svg xmlns="http://www.w3.org/2000/svg"/>'));
+    const { file, row } = await rejectedFor(
+      "image/webp",
+      text('<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    );
     await expectRejected(file, "active_content");
     expect(row.detectedType).toBe("image/svg+xml");
   });
@@ -103,7 +111,10 @@ describe("active content", () => {
   });
 
   it.each([
-    ["a Windows executable", new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff])],
+    [
+      "a Windows executable",
+      new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff]),
+    ],
     ["a Mach-O executable", new Uint8Array([0xcf, 0xfa, 0xed, 0xfe, 7, 0, 0, 1, 3, 0, 0, 0])],
     ["a shell script", text("#!/bin/sh\nrm -rf ~\n")],
   ])("rejects %s declared as text/plain", async (_name, bytes) => {

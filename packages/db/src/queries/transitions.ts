@@ -1,8 +1,7 @@
 import { and, asc, eq, exists, gt, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../index";
 import { files, usage, type FileStatus } from "../schema";
-
-type FileRow = typeof files.$inferSelect;
+import type { StoredFile as FileRow } from "./uploads";
 
 /** What a transition needs of a file: facts fixed when the row was made. */
 export type FileRef = Pick<FileRow, "id" | "ownerId" | "size">;
@@ -76,7 +75,12 @@ async function transition(
     .where(
       and(
         eq(usage.userId, file.ownerId),
-        exists(db.select({ one: sql`1` }).from(files).where(guard)),
+        exists(
+          db
+            .select({ one: sql`1` })
+            .from(files)
+            .where(guard),
+        ),
       ),
     );
   const [, fileResult] = await db.batch([moveBytes, updateFile]);
@@ -112,20 +116,26 @@ export function markUnsuccessful(
 
 /** `ready` → `deleted`: the file's bytes are no longer used. */
 export function markDeleted(db: Db, file: FileRef, reason: string | null = null): Promise<boolean> {
-  return transition(db, file, "ready", { status: "deleted", reason }, { reserved: 0, used: -file.size });
+  return transition(
+    db,
+    file,
+    "ready",
+    { status: "deleted", reason },
+    { reserved: 0, used: -file.size },
+  );
 }
 
 /** Pending uploads whose URL expired before `cutoff`, oldest first, at most `limit`. */
-export async function listExpiredUploads(
-  db: Db,
-  cutoff: Date,
-  limit: number,
-): Promise<FileRow[]> {
+export async function listExpiredUploads(db: Db, cutoff: Date, limit: number): Promise<FileRow[]> {
   return db
     .select()
     .from(files)
     .where(
-      and(eq(files.status, "pending"), eq(files.origin, "upload"), lt(files.uploadExpiresAt, cutoff)),
+      and(
+        eq(files.status, "pending"),
+        eq(files.origin, "upload"),
+        lt(files.uploadExpiresAt, cutoff),
+      ),
     )
     .orderBy(asc(files.uploadExpiresAt))
     .limit(limit)

@@ -1,4 +1,3 @@
-import { createDb, type Db } from "@trove/db";
 import { createLogger, describeError, type Logger } from "@trove/http";
 import { readConfig } from "./config";
 import { handleCreated } from "./created";
@@ -7,19 +6,19 @@ import { handleDeleted } from "./deleted";
 import { faultOf, retryDelaySeconds } from "./errors";
 import { isUploadKey, parseMessage, type EventKind } from "./messages";
 import type { Outcome } from "./outcome";
+import { servicesFrom, type Services } from "./services";
 
 /** Dead-letter queues are named after their queue with this suffix (`trove-r2-events-dlq`). */
 const DEAD_LETTER_SUFFIX = "-dlq";
 
-type Handler = (bucket: R2Bucket, db: Db, key: string, kind: EventKind) => Promise<Outcome>;
+type Handler = (services: Services, key: string, kind: EventKind) => Promise<Outcome>;
 
-const handleEvent: Handler = (bucket, db, key, kind) =>
-  kind === "create" ? handleCreated(bucket, db, key) : handleDeleted(bucket, db, key);
+const handleEvent: Handler = (services, key, kind) =>
+  kind === "create" ? handleCreated(services, key) : handleDeleted(services, key);
 
 interface Consumer {
-  bucket: R2Bucket;
+  services: Services;
   bucketName: string;
-  db: Db;
   handle: Handler;
   log: Logger;
 }
@@ -30,9 +29,8 @@ interface Consumer {
  */
 export async function consumeBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const consumer: Consumer = {
-    bucket: env.BUCKET,
+    services: servicesFrom(env),
     bucketName: readConfig(env).bucketName,
-    db: createDb(env.DB),
     handle: batch.queue.endsWith(DEAD_LETTER_SUFFIX) ? handleDeadLetter : handleEvent,
     log: createLogger({ worker: "event-processor", queue: batch.queue }),
   };
@@ -59,7 +57,7 @@ async function consumeMessage(consumer: Consumer, message: Message<unknown>): Pr
   }
 
   try {
-    const result = await consumer.handle(consumer.bucket, consumer.db, key, parsed.kind);
+    const result = await consumer.handle(consumer.services, key, parsed.kind);
     message.ack();
     // An upload marked failed after every retry is news for whoever runs the service.
     const level = result.outcome === "failed" ? "error" : "info";

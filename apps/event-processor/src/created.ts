@@ -3,18 +3,19 @@ import {
   formatReason,
   markDeleted,
   markUnsuccessful,
-  type Db,
   type StoredFile,
 } from "@trove/db";
 import { inspectObject } from "./inspect";
 import type { Outcome } from "./outcome";
 import { becomeReady } from "./ready";
+import type { Services } from "./services";
 
 /**
  * An object was written at an upload key. A pending upload gets its verdict; a key that no
  * pending or ready upload owns is emptied; a repeat for a decided upload changes nothing.
  */
-export async function handleCreated(bucket: R2Bucket, db: Db, key: string): Promise<Outcome> {
+export async function handleCreated(services: Services, key: string): Promise<Outcome> {
+  const { bucket, db } = services;
   const file = await findFileByKey(db, key);
   if (!file) {
     await bucket.delete(key);
@@ -23,23 +24,24 @@ export async function handleCreated(bucket: R2Bucket, db: Db, key: string): Prom
 
   const ids = { uploadId: file.id, status: file.status };
   if (file.origin !== "upload") return { outcome: "not_an_upload", ...ids };
-  if (file.status === "ready") return checkStillSame(bucket, db, file);
+  if (file.status === "ready") return checkStillSame(services, file);
   if (file.status !== "pending") {
     // Rejected, expired, failed or deleted uploads own no object; one that (re)appears goes.
     await bucket.delete(key);
     return { outcome: "late_object_deleted", ...ids };
   }
-  return decide(bucket, db, file);
+  return decide(services, file);
 }
 
 /** Checks a pending upload's object and records `ready` or `rejected`. */
-export async function decide(bucket: R2Bucket, db: Db, file: StoredFile): Promise<Outcome> {
+export async function decide(services: Services, file: StoredFile): Promise<Outcome> {
+  const { bucket, db } = services;
   const inspection = await inspectObject(bucket, file.key, file);
   if (!inspection.present) return { outcome: "object_missing", uploadId: file.id };
 
   if (inspection.accepted) {
     const found = { detectedType: inspection.detectedType, etag: inspection.etag };
-    const changed = await becomeReady(db, file, found);
+    const changed = await becomeReady(services, file, found);
     return changed ? { outcome: "ready", uploadId: file.id } : alreadyDecided(file);
   }
 
@@ -56,7 +58,8 @@ export async function decide(bucket: R2Bucket, db: Db, file: StoredFile): Promis
  * check). The same bytes are a duplicate event; other bytes were never checked, so the
  * object is deleted and the file with it rather than serve what nobody inspected.
  */
-async function checkStillSame(bucket: R2Bucket, db: Db, file: StoredFile): Promise<Outcome> {
+async function checkStillSame(services: Services, file: StoredFile): Promise<Outcome> {
+  const { bucket, db } = services;
   const head = await bucket.head(file.key);
   if (!head || head.etag === file.etag)
     return { outcome: "duplicate", uploadId: file.id, status: file.status };

@@ -1,8 +1,8 @@
-import { createDb } from "@trove/db";
 import { createLogger, describeError } from "@trove/http";
 import { readConfig } from "./config";
 import { expireUploads, type ExpirySummary } from "./expire";
 import { reconcileStorage, type ReconcileSummary } from "./reconcile";
+import { servicesFrom } from "./services";
 
 /**
  * The periodic sweep: expire abandoned uploads, then reconcile storage with D1. Both are
@@ -11,20 +11,20 @@ import { reconcileStorage, type ReconcileSummary } from "./reconcile";
  */
 export async function runCron(env: Env, now: number): Promise<void> {
   const config = readConfig(env);
-  const db = createDb(env.DB);
+  const services = servicesFrom(env);
   const log = createLogger({ worker: "event-processor", trigger: "cron" });
 
   let failure: unknown;
   let expiry: ExpirySummary | undefined;
   let reconcile: ReconcileSummary | undefined;
   try {
-    expiry = await expireUploads(env.BUCKET, db, now, config.uploadGraceMs, log);
+    expiry = await expireUploads(services, now, config.uploadGraceMs, log);
   } catch (error) {
     failure = error;
     log.error("expiry failed", describeError(error));
   }
   try {
-    reconcile = await reconcileStorage(env.BUCKET, db, now, config.uploadGraceMs, log);
+    reconcile = await reconcileStorage(services, now, config.uploadGraceMs, log);
   } catch (error) {
     failure ??= error;
     log.error("reconciliation failed", describeError(error));

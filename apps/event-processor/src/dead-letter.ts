@@ -1,6 +1,7 @@
-import { findFileByKey, formatReason, markUnsuccessful, type Db } from "@trove/db";
+import { findFileByKey, formatReason, markUnsuccessful } from "@trove/db";
 import type { EventKind } from "./messages";
 import type { Outcome } from "./outcome";
+import type { Services } from "./services";
 
 /**
  * An event that failed every retry. A pending upload it was about is marked `failed` (its
@@ -8,8 +9,7 @@ import type { Outcome } from "./outcome";
  * that could not be handled is left to the reconciliation, which marks files whose object is gone.
  */
 export async function handleDeadLetter(
-  bucket: R2Bucket,
-  db: Db,
+  { bucket, db }: Services,
   key: string,
   kind: EventKind,
 ): Promise<Outcome> {

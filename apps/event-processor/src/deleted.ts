@@ -1,5 +1,6 @@
-import { findFileByKey, formatReason, markDeleted, type Db } from "@trove/db";
+import { findFileByKey, formatReason, markDeleted } from "@trove/db";
 import type { Outcome } from "./outcome";
+import type { Services } from "./services";
 
 /**
  * An object was deleted. The API's DELETE marks its file itself; when a ready file's object
@@ -7,7 +8,7 @@ import type { Outcome } from "./outcome";
  * console), so the file is marked deleted and its bytes freed. Anything else changes nothing:
  * a pending upload may still receive its object, and decided uploads own none.
  */
-export async function handleDeleted(bucket: R2Bucket, db: Db, key: string): Promise<Outcome> {
+export async function handleDeleted({ bucket, db }: Services, key: string): Promise<Outcome> {
   const file = await findFileByKey(db, key);
   if (!file) return { outcome: "no_file" };
   if (file.status !== "ready")

@@ -1,6 +1,7 @@
-import { formatReason, listExpiredUploads, markUnsuccessful, type Db } from "@trove/db";
+import { formatReason, listExpiredUploads, markUnsuccessful } from "@trove/db";
 import type { Logger } from "@trove/http";
 import { decide } from "./created";
+import type { Services } from "./services";
 
 /** Pending uploads looked at per cron run; the rest wait for the next run. */
 export const EXPIRE_PER_RUN = 50;
@@ -18,12 +19,12 @@ export interface ExpirySummary {
  * so a punctual upload is never expired.
  */
 export async function expireUploads(
-  bucket: R2Bucket,
-  db: Db,
+  services: Services,
   now: number,
   graceMs: number,
   log: Logger,
 ): Promise<ExpirySummary> {
+  const { bucket, db } = services;
   const due = await listExpiredUploads(db, new Date(now - graceMs), EXPIRE_PER_RUN);
   const summary: ExpirySummary = { due: due.length, expired: 0, decidedLate: 0 };
 
@@ -31,7 +32,7 @@ export async function expireUploads(
     const object = await bucket.head(file.key);
     const expiresAt = file.uploadExpiresAt?.getTime() ?? 0;
     if (object && object.uploaded.getTime() <= expiresAt) {
-      const result = await decide(bucket, db, file);
+      const result = await decide(services, file);
       summary.decidedLate += 1;
       log.info("upload", { key: file.key, ...result, via: "expiry_sweep" });
       continue;

@@ -1,4 +1,5 @@
-import { markReady, type Db, type FileRef } from "@trove/db";
+import { markReady, type FileRef } from "@trove/db";
+import type { Services } from "./services";
 
 /**
  * The one place an upload becomes `ready`. Whatever should follow a new ready file (a caption,
@@ -6,10 +7,10 @@ import { markReady, type Db, type FileRef } from "@trove/db";
  * repeated event never triggers it twice.
  */
 export async function becomeReady(
-  db: Db,
+  services: Services,
   file: FileRef,
   found: { detectedType: string; etag: string },
 ): Promise<boolean> {
-  const changed = await markReady(db, file, found);
+  const changed = await markReady(services.db, file, found);
   return changed;
 }

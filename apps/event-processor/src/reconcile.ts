@@ -1,7 +1,8 @@
-import { formatReason, listLiveFilesInKeyRange, markDeleted, type Db } from "@trove/db";
+import { formatReason, listLiveFilesInKeyRange, markDeleted } from "@trove/db";
 import type { Logger } from "@trove/http";
 import { UPLOAD_PREFIX } from "./messages";
 import { readResumePoint, writeResumePoint } from "./resume-point";
+import type { Services } from "./services";
 
 const PAGE_SIZE = 500;
 const PAGES_PER_RUN = 2;
@@ -27,8 +28,7 @@ export interface ReconcileSummary {
  * bucket is covered over several runs, and a finished lap starts again from the beginning.
  */
 export async function reconcileStorage(
-  bucket: R2Bucket,
-  db: Db,
+  { bucket, db }: Services,
   now: number,
   minAgeMs: number,
   log: Logger,

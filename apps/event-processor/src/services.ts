@@ -1,0 +1,14 @@
+import { createDb, type Db } from "@trove/db";
+
+/**
+ * The bindings the handlers work with, made once per batch or cron run. A binding a new step
+ * needs (the caption generator, say) is added here and reaches every handler.
+ */
+export interface Services {
+  bucket: R2Bucket;
+  db: Db;
+}
+
+export function servicesFrom(env: Env): Services {
+  return { bucket: env.BUCKET, db: createDb(env.DB) };
+}

@@ -1,6 +1,7 @@
 import { createStorage, downloadContentType, presignGet, type Storage } from "@trove/storage";
 import type { SignedDownload } from "@trove/contracts";
 import type { Config } from "./config";
+import { mediaTypeOf } from "./media-type";
 
 let storage: { config: Config["storage"]; storage: Storage } | undefined;
 
@@ -12,10 +13,19 @@ export async function signDownload(
   const signed = await presignGet(storageFor(config), {
     key: object.key,
     filename: object.filename,
-    contentType: downloadContentType(object.contentType),
+    contentType: servedType(object.contentType),
     expiresInSeconds: config.downloadTtlSeconds,
   });
   return { url: signed.url, expiresAt: signed.expiresAt.toISOString() };
+}
+
+/**
+ * The passive type to serve: @trove/storage's check on the bare media type, keeping a UTF-8
+ * charset for text so a browser decodes generated text right.
+ */
+function servedType(contentType: string): string {
+  const safe = downloadContentType(mediaTypeOf(contentType));
+  return safe.startsWith("text/") && /;\s*charset=utf-8/i.test(contentType) ? `${safe}; charset=utf-8` : safe;
 }
 
 /** One S3 client per isolate and storage configuration; it holds no connection. */

@@ -3,10 +3,11 @@ import { describeError, type Logger } from "@trove/http";
 import { attachmentDisposition } from "@trove/storage";
 import type { Config } from "./config";
 import { sha256Hex } from "./hash";
+import { mediaTypeOf } from "./media-type";
 import type { ModelOutput } from "./providers";
 
 /** A model's output and its provenance, ready to be stored. */
-export interface GeneratedItem extends Omit<NewGeneration, "contentType" | "size" | "sha256" | "etag"> {
+export interface GeneratedItem extends Omit<NewGeneration, "contentType" | "detectedType" | "size" | "sha256" | "etag"> {
   output: ModelOutput;
   /** Set for output that no model made (echo), and stored with it. */
   notice: string | undefined;
@@ -36,7 +37,14 @@ export async function storeGeneration(env: Env, config: Config, log: Logger, ite
   if (!put) return "exists";
 
   const db = createDb(env.DB);
-  const row: NewGeneration = { ...withoutOutput(item), contentType, size: bytes.byteLength, sha256, etag: put.etag };
+  const row: NewGeneration = {
+    ...withoutOutput(item),
+    contentType,
+    detectedType: mediaTypeOf(contentType),
+    size: bytes.byteLength,
+    sha256,
+    etag: put.etag,
+  };
   try {
     const outcome = await recordGeneration(db, row, config.quotaBytes);
     if (outcome === "recorded") return "stored";
@@ -70,7 +78,7 @@ function metadataOf(item: GeneratedItem, sha256: string): Record<string, string>
   return metadata;
 }
 
-function withoutOutput(item: GeneratedItem): Omit<NewGeneration, "contentType" | "size" | "sha256" | "etag"> {
+function withoutOutput(item: GeneratedItem): Omit<NewGeneration, "contentType" | "detectedType" | "size" | "sha256" | "etag"> {
   const { output: _output, notice: _notice, ...rest } = item;
   return rest;
 }

@@ -33,6 +33,16 @@ describe("download URL", () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + ttl + 1000);
   });
 
+  it("serves generated text as UTF-8 text/plain, and records the bare type for other readers", async () => {
+    const generation = await created(newUser(), "text");
+    const url = new URL(generation.download!.url);
+    expect(url.searchParams.get("response-content-type")).toBe("text/plain; charset=utf-8");
+    expect(url.searchParams.get("response-content-disposition")).toMatch(/^attachment; filename="generation-.+\.txt"/);
+
+    const row = await createDb(env.DB).select().from(files).where(eq(files.id, generation.id)).get();
+    expect(row).toMatchObject({ contentType: "text/plain; charset=utf-8", detectedType: "text/plain", origin: "generation", status: "ready" });
+  });
+
   it("names the object that holds exactly the bytes reported", async () => {
     const generation = await created(newUser(), "text");
     const object = await env.BUCKET.get(generation.key);

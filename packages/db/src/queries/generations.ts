@@ -10,6 +10,8 @@ export interface NewGeneration {
   kind: "text" | "image";
   filename: string;
   contentType: string;
+  /** The media type without parameters (`text/plain` for `text/plain; charset=utf-8`). */
+  detectedType: string;
   size: number;
   sha256: string;
   etag: string;
@@ -59,10 +61,10 @@ export async function recordGeneration(
       .prepare(
         `INSERT INTO files (id, owner_id, key, origin, filename, content_type, size, sha256,
            detected_type, status, etag, created_at, updated_at)
-         SELECT ?1, ?2, ?3, 'generation', ?4, ?5, ?6, ?7, ?5, 'ready', ?8, ?9, ?9
+         SELECT ?1, ?2, ?3, 'generation', ?4, ?5, ?6, ?7, ?10, 'ready', ?8, ?9, ?9
          WHERE changes() = 1`,
       )
-      .bind(row.id, row.ownerId, row.key, row.filename, row.contentType, row.size, row.sha256, row.etag, now),
+      .bind(row.id, row.ownerId, row.key, row.filename, row.contentType, row.size, row.sha256, row.etag, now, row.detectedType),
     d1
       .prepare(
         `INSERT INTO generations (id, file_id, owner_id, kind, provider, model, prompt_sha256,

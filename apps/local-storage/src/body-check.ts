@@ -13,8 +13,11 @@ export interface ExpectedBody {
 export interface CheckedBody {
   /** A known-length stream for R2 that errors unless the body is exactly as expected. */
   readable: ReadableStream<Uint8Array>;
-  /** Set once the body turned out not to be what was declared. */
-  fault(): BodyFault | undefined;
+  /**
+   * Why the body was refused, once the pipe into `readable` has settled; undefined when the
+   * body was as declared (a failed put is then not the body's fault).
+   */
+  fault(): Promise<BodyFault | undefined>;
 }
 
 /**
@@ -58,10 +61,16 @@ export function checkedBody(body: ReadableStream<Uint8Array> | null, expected: E
   const fixed = new FixedLengthStream(expected.length);
 
   const source = body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
-  // A failed pipe reaches the caller through R2's put and `fault()`; nothing more to do here.
-  source.pipeThrough(checker).pipeTo(fixed.writable).catch(() => undefined);
+  const settled = source
+    .pipeThrough(checker)
+    .pipeTo(fixed.writable)
+    .catch(() => {
+      // The body stream itself broke off (the client disconnected mid-upload): it ended
+      // before the declared length, which is the client's fault, as S3 says IncompleteBody.
+      fault ??= "short";
+    });
 
-  return { readable: fixed.readable, fault: () => fault };
+  return { readable: fixed.readable, fault: () => settled.then(() => fault) };
 }
 
 function digestsFor(expected: ExpectedBody) {

@@ -138,6 +138,23 @@ describe("presigned PUT (content type and length signed)", () => {
     expect(await env.BUCKET.head(key)).toBeNull();
   });
 
+  it("refuses a body that breaks off (the client disconnected) as incomplete, storing nothing", async () => {
+    const key = uniqueKey();
+    const url = await presignPut(key, "text/plain", 10);
+    const brokenOff = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes("abc"));
+        controller.error(new Error("client went away"));
+      },
+    });
+
+    const response = await put(url, brokenOff, { "content-type": "text/plain", "content-length": "10" });
+
+    expect(response.status).toBe(400);
+    expect((await s3ErrorOf(response)).code).toBe("IncompleteBody");
+    expect(await env.BUCKET.head(key)).toBeNull();
+  });
+
   it("refuses extra bytes that arrive after exactly the signed length, storing nothing", async () => {
     const key = uniqueKey();
     const url = await presignPut(key, "text/plain", 5);

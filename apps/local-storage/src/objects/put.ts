@@ -36,7 +36,7 @@ export async function putObject(op: ObjectRequest): Promise<Response> {
     try {
       object = await op.env.BUCKET.put(key, body.readable, metadata);
     } catch (error) {
-      const fault = body.fault();
+      const fault = await body.fault();
       if (fault) throw refusal(fault, length);
       throw error;
     }

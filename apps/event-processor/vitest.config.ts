@@ -1,6 +1,31 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const SERVICE_SECRET = "test-service-secret-of-32-bytes-min";
+
+/** The ai-generator as an auxiliary Worker, from its own wrangler config and built output. */
+function generatorWorker() {
+  const dir = path.join(import.meta.dirname, "../ai-generator");
+  const dist = path.join(dir, "dist");
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(dir, "wrangler.jsonc"));
+  const { modulesRules: _rules, ...options } = workerOptions;
+  return {
+    ...options,
+    name: "trove-ai-generator",
+    modules: true,
+    scriptPath: path.join(dist, "index.js"),
+    modulesRoot: dist,
+    bindings: {
+      ...options.bindings,
+      SERVICE_SECRET,
+      AUTH_SECRET: "event-processor-test-auth-secret-0123456789",
+      R2_ACCESS_KEY_ID: "test-access-key",
+      R2_SECRET_ACCESS_KEY: "test-secret-access-key-0123456789",
+    },
+  };
+}
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(
@@ -15,30 +40,15 @@ export default defineConfig(async () => {
           compatibilityFlags: ["service_binding_extra_handlers"],
           bindings: {
             TEST_MIGRATIONS: migrations,
-            SERVICE_SECRET: "test-service-secret-of-32-bytes-min",
+            SERVICE_SECRET,
           },
-          // GENERATOR must point at a Worker for the runtime to start. These tests never reach
-          // it: an entrypoint with no methods makes any call fail loudly instead of passing.
-          workers: [
-            {
-              name: "trove-ai-generator",
-              modules: [
-                {
-                  type: "ESModule",
-                  path: "index.js",
-                  contents: [
-                    'import { WorkerEntrypoint } from "cloudflare:workers";',
-                    "export class GeneratorEntrypoint extends WorkerEntrypoint {}",
-                    "export default { fetch: () => new Response(null, { status: 503 }) };",
-                  ].join("\n"),
-                },
-              ],
-              compatibilityDate: "2026-11-01",
-            },
-          ],
+          // GENERATOR is the real ai-generator, built by test/build-generator.mjs (auxiliary
+          // Workers must be built JavaScript with modulesRoot). It shares this D1 database and
+          // bucket; CAPTIONS is off here, so only test/caption.test.ts reaches it.
+          workers: [generatorWorker()],
         },
       }),
     ],
-    test: { setupFiles: ["./test/apply-migrations.ts"] },
+    test: { globalSetup: ["./test/build-generator.mjs"], setupFiles: ["./test/apply-migrations.ts"] },
   };
 });

@@ -12,5 +12,6 @@ export async function becomeReady(
   found: { detectedType: string; etag: string },
 ): Promise<boolean> {
   const changed = await markReady(services.db, file, found);
+  if (changed) await services.captions.captionReady(file, found.detectedType);
   return changed;
 }

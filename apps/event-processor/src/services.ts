@@ -1,4 +1,5 @@
 import { createDb, type Db } from "@trove/db";
+import { captionerFrom, type Captioner } from "./caption";
 
 /**
  * The bindings the handlers work with, made once per batch or cron run. A binding a new step
@@ -7,8 +8,9 @@ import { createDb, type Db } from "@trove/db";
 export interface Services {
   bucket: R2Bucket;
   db: Db;
+  captions: Captioner;
 }
 
 export function servicesFrom(env: Env): Services {
-  return { bucket: env.BUCKET, db: createDb(env.DB) };
+  return { bucket: env.BUCKET, db: createDb(env.DB), captions: captionerFrom(env) };
 }

@@ -165,6 +165,32 @@ describe("presigned PUT (content type and length signed)", () => {
     expect(await env.BUCKET.head(key)).toBeNull();
   });
 
+  it("honours a signed If-None-Match: * on PUT: a second write is 412 and the first object stays", async () => {
+    const key = uniqueKey();
+    const url = await presignPut(key, "text/plain", 5, { ifNoneMatch: "*" });
+    const headers = { "content-type": "text/plain", "content-length": "5", "if-none-match": "*" };
+
+    expect((await put(url, "first", headers)).status).toBe(200);
+    const replay = await put(url, "other", headers);
+
+    expect(replay.status).toBe(412);
+    expect((await s3ErrorOf(replay)).code).toBe("PreconditionFailed");
+    expect(await (await env.BUCKET.get(key))?.text()).toBe("first");
+  });
+
+  it("lets only one of two concurrent If-None-Match: * writes to one key succeed", async () => {
+    const key = uniqueKey();
+    const url = await presignPut(key, "text/plain", 5, { ifNoneMatch: "*" });
+    const headers = { "content-type": "text/plain", "content-length": "5", "if-none-match": "*" };
+
+    const answers = await Promise.all(["one!!", "two!!"].map((body) => put(url, body, headers)));
+
+    const statuses = answers.map((answer) => answer.status).sort();
+    expect(statuses).toEqual([200, 412]);
+    const winner = answers.findIndex((answer) => answer.status === 200);
+    expect(await (await env.BUCKET.get(key))?.text()).toBe(winner === 0 ? "one!!" : "two!!");
+  });
+
   it("stores a body that arrives in many chunks", async () => {
     const key = uniqueKey();
     const url = await presignPut(key, "text/plain", 11);

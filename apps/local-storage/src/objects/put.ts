@@ -26,24 +26,50 @@ export async function putObject(op: ObjectRequest): Promise<Response> {
   const md5 = request.headers.get("content-md5");
   if (md5 !== null) expected.md5 = md5Bytes(md5);
 
-  const metadata = { httpMetadata: httpMetadataOf(request.headers), customMetadata: customMetadataOf(request.headers) };
-  let object: R2Object;
+  const options: R2PutOptions = {
+    httpMetadata: httpMetadataOf(request.headers),
+    customMetadata: customMetadataOf(request.headers),
+  };
+  const onlyIf = writeConditions(request.headers);
+  if (onlyIf) options.onlyIf = onlyIf;
+
+  let object: R2Object | null;
   if (length === 0) {
     await checkEmptyBody(request.body, expected);
-    object = await op.env.BUCKET.put(key, "", metadata);
+    object = await op.env.BUCKET.put(key, "", options);
   } else {
     const body = checkedBody(request.body, expected);
     try {
-      object = await op.env.BUCKET.put(key, body.readable, metadata);
+      object = await op.env.BUCKET.put(key, body.readable, options);
     } catch (error) {
       const fault = await body.fault();
       if (fault) throw refusal(fault, length);
       throw error;
     }
   }
+  // R2 checks the conditions and writes in one step, so of two racing writes with
+  // If-None-Match: * exactly one stores; the other lands here and nothing is notified.
+  if (object === null) {
+    throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold.");
+  }
 
   await notify(op.env.EVENTS, { action: "PutObject", key, size: object.size, eTag: object.etag }, config, op.now, op.log);
   return new Response(null, { status: 200, headers: { etag: object.httpEtag } });
+}
+
+const CONDITIONAL_HEADERS = ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since"];
+
+/**
+ * The request's conditional headers, which R2 honours on PutObject (`If-None-Match: *` writes
+ * only when the key is free), as the binding's `onlyIf`; undefined when there are none.
+ */
+function writeConditions(headers: Headers): Headers | undefined {
+  const conditions = new Headers();
+  for (const name of CONDITIONAL_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null) conditions.set(name, value);
+  }
+  return [...conditions.keys()].length > 0 ? conditions : undefined;
 }
 
 function declaredLength(header: string | null, max: number): number {

@@ -29,17 +29,21 @@ export function presignPut(
   key: string,
   contentType: string,
   contentLength: number,
-  options: { expiresIn?: number; client?: S3Client } = {},
+  options: { expiresIn?: number; client?: S3Client; ifNoneMatch?: string } = {},
 ): Promise<string> {
-  return getSignedUrl(
-    options.client ?? s3Client(),
-    new PutObjectCommand({ Bucket: BUCKET, Key: key, ContentType: contentType, ContentLength: contentLength }),
-    {
-      expiresIn: options.expiresIn ?? 600,
-      signingDate: SIGNED_AT,
-      signableHeaders: new Set(["content-type", "content-length"]),
-    },
-  );
+  const command = new PutObjectCommand({
+    Bucket: BUCKET,
+    Key: key,
+    ContentType: contentType,
+    ContentLength: contentLength,
+    ...(options.ifNoneMatch === undefined ? {} : { IfNoneMatch: options.ifNoneMatch }),
+  });
+  return getSignedUrl(options.client ?? s3Client(), command, {
+    expiresIn: options.expiresIn ?? 600,
+    signingDate: SIGNED_AT,
+    signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
+    unhoistableHeaders: new Set(["if-none-match"]),
+  });
 }
 
 export function presignGet(key: string, input: Partial<GetObjectCommandInput> = {}, bucket = BUCKET): Promise<string> {

@@ -23,7 +23,11 @@ describe("POST /v1/uploads", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     const created = v.parse(UploadCreatedSchema, await response.json());
     expect(created.key).toBe(`u/${user}/${created.id}`);
-    expect(created.upload.headers).toEqual({ "content-type": "image/png", "content-length": "2048" });
+    expect(created.upload.headers).toEqual({
+      "content-type": "image/png",
+      "content-length": "2048",
+      "if-none-match": "*",
+    });
 
     const expiresIn = Date.parse(created.expiresAt) - Date.now();
     expect(expiresIn).toBeGreaterThan(590_000);
@@ -45,14 +49,14 @@ describe("POST /v1/uploads", () => {
     expect(usage).toEqual({ used_bytes: 0, reserved_bytes: 2048 });
   });
 
-  it("signs content type, length and host, with no empty-body checksum", async () => {
+  it("signs content type, length, host and If-None-Match: * (the URL cannot overwrite), with no empty-body checksum", async () => {
     const response = await post(newUser(), intent);
     const created = v.parse(UploadCreatedSchema, await response.json());
     const url = new URL(created.upload.url);
 
     expect(url.origin).toBe(env.R2_ENDPOINT);
     expect(url.pathname).toBe(`/${env.R2_BUCKET_NAME}/${created.key}`);
-    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host;if-none-match");
     expect(url.searchParams.get("X-Amz-Expires")).toBe(env.UPLOAD_URL_TTL_SECONDS);
     expect(url.searchParams.get("X-Amz-Algorithm")).toBe("AWS4-HMAC-SHA256");
     expect(url.searchParams.get("X-Amz-Credential")).toMatch(/^test-access-key\/\d{8}\/auto\/s3\/aws4_request$/);
@@ -61,6 +65,7 @@ describe("POST /v1/uploads", () => {
     expect(names).not.toContain("x-amz-checksum-crc32");
     expect(names).not.toContain("content-type");
     expect(names).not.toContain("content-length");
+    expect(names).not.toContain("if-none-match");
   });
 
   it("keeps a Unicode filename, normalised to NFC and trimmed", async () => {

@@ -100,7 +100,12 @@ export const UploadCreatedSchema = v.object({
   upload: v.object({
     method: v.literal("PUT"),
     url: v.pipe(v.string(), v.url()),
-    headers: v.object({ "content-type": v.string(), "content-length": v.string() }),
+    // `if-none-match: *` makes the URL create-only: it can never overwrite a stored object.
+    headers: v.object({
+      "content-type": v.string(),
+      "content-length": v.string(),
+      "if-none-match": v.literal("*"),
+    }),
   }),
 });
 export type UploadCreated = v.InferOutput<typeof UploadCreatedSchema>;

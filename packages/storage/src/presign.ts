@@ -11,7 +11,7 @@ export interface SignedUrl {
 
 /** A presigned PUT and the headers the client must send exactly as given. */
 export interface SignedPut extends SignedUrl {
-  headers: { "content-type": string; "content-length": string };
+  headers: { "content-type": string; "content-length": string; "if-none-match": "*" };
 }
 
 export interface PresignPutInput {
@@ -35,7 +35,10 @@ export interface PresignGetInput {
 
 /**
  * Presigns a PUT whose content type and length are part of the signature, so storage refuses
- * a body of another size or type than the one the intent declared.
+ * a body of another size or type than the one the intent declared. It also signs
+ * `If-None-Match: *`: the URL can create the object once but never overwrite it, so replaying
+ * it (it stays valid for minutes) cannot replace a file after it was checked, and of two
+ * racing PUTs only one is stored.
  *
  * @example
  * const put = await presignPut(storage, { key, contentType: "image/png", contentLength: 1024, expiresInSeconds: 600 });
@@ -48,13 +51,15 @@ export async function presignPut(storage: Storage, input: PresignPutInput): Prom
     Key: input.key,
     ContentType: input.contentType,
     ContentLength: input.contentLength,
+    IfNoneMatch: "*",
   });
+  const signed = new Set(["content-type", "content-length", "if-none-match"]);
   const url = await getSignedUrl(storage.client, command, {
     expiresIn: input.expiresInSeconds,
     signingDate,
-    // Keep both as signed headers rather than hoisting them into the query string.
-    signableHeaders: new Set(["content-type", "content-length"]),
-    unhoistableHeaders: new Set(["content-type", "content-length"]),
+    // Keep them as signed headers rather than hoisting them into the query string.
+    signableHeaders: signed,
+    unhoistableHeaders: signed,
   });
   return {
     url,
@@ -62,6 +67,7 @@ export async function presignPut(storage: Storage, input: PresignPutInput): Prom
     headers: {
       "content-type": input.contentType,
       "content-length": String(input.contentLength),
+      "if-none-match": "*",
     },
   };
 }

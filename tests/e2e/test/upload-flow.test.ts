@@ -212,3 +212,50 @@ describe("files that are rejected or refused, leaving nothing in the bucket", ()
     expect(await objectExists(created.key)).toBe(false);
   });
 });
+
+describe("a presigned PUT used again", () => {
+  it("after the upload is ready is refused, and the ready file keeps its bytes", async () => {
+    const file = files.png;
+    const created = await alice.createUpload({
+      filename: file.name,
+      contentType: file.contentType,
+      size: file.bytes.byteLength,
+    });
+    expect((await putPresigned(created, file.bytes)).status).toBe(200);
+    expect((await alice.settle(created.id)).status).toBe("ready");
+
+    // Same length and signed type, other bytes: what a leaked URL would be replayed with.
+    const other = new Uint8Array(file.bytes.byteLength).fill(0x20);
+    other.set(HTML_PAGE.subarray(0, other.byteLength));
+    const replay = await putPresigned(created, other);
+    expect(replay.status).toBe(412);
+
+    // Give a stray event time to be processed before checking nothing changed.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await alice.settle(created.id)).status).toBe("ready");
+    const link = await alice.call("GET", `/v1/files/${created.id}/download`);
+    expect(link.status).toBe(200);
+    const download = await fetch(link.json.url);
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(file.bytes);
+  });
+
+  it("twice at once stores one body, and the upload ends ready with that object", async () => {
+    const file = files.png;
+    const created = await alice.createUpload({
+      filename: file.name,
+      contentType: file.contentType,
+      size: file.bytes.byteLength,
+    });
+    const twin = file.bytes.slice();
+    twin[twin.byteLength - 20]! ^= 0xff;
+
+    const statuses = await Promise.all([file.bytes, twin].map(async (bytes) => (await putPresigned(created, bytes)).status));
+    expect(statuses.sort()).toEqual([200, 412]);
+
+    expect((await alice.settle(created.id)).status).toBe("ready");
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await alice.settle(created.id)).status).toBe("ready");
+    const stored = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: created.key }));
+    expect(stored.ContentLength).toBe(file.bytes.byteLength);
+  });
+});

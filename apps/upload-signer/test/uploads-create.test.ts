@@ -83,12 +83,18 @@ describe("POST /v1/uploads refuses bad input and changes nothing", () => {
   const badBodies: [string, unknown, string[]][] = [
     ["an unknown field", { ...intent, owner: "mallory" }, ["owner"]],
     ["several unknown fields", { ...intent, key: "x", path: "y" }, ["key", "path"]],
+    // JSON.parse makes these own keys, as it does for a request body.
+    ["a __proto__ field", JSON.parse(`{"__proto__": {"admin": true}, ${JSON.stringify(intent).slice(1)}`), ["__proto__"]],
+    ["a constructor field", { ...intent, constructor: { prototype: { admin: true } } }, ["constructor"]],
+    ["a prototype field", { ...intent, prototype: 1 }, ["prototype"]],
     ["a missing filename", { contentType: "image/png", size: 1 }, ["filename"]],
     ["a filename with /", { ...intent, filename: "../../etc/passwd" }, ["filename"]],
     ["a filename with \\", { ...intent, filename: "C:\\Users\\me\\a.png" }, ["filename"]],
     ["a filename with a control character", { ...intent, filename: "a\u0000b.png" }, ["filename"]],
     ["a filename with a newline", { ...intent, filename: "a\nb.png" }, ["filename"]],
     ["a filename with a bidi override", { ...intent, filename: "gnp\u202e.exe" }, ["filename"]],
+    ["a filename with a line separator", { ...intent, filename: "a\u2028b.png" }, ["filename"]],
+    ["a filename with a paragraph separator", { ...intent, filename: "a\u2029b.png" }, ["filename"]],
     ["a filename of 5,000 bytes", { ...intent, filename: `${"a".repeat(4996)}.png` }, ["filename"]],
     ["a filename of 256 bytes", { ...intent, filename: "é".repeat(128) }, ["filename"]],
     ["an empty filename", { ...intent, filename: "   " }, ["filename"]],
@@ -132,6 +138,8 @@ describe("POST /v1/uploads refuses bad input and changes nothing", () => {
     ["a JSON array", { body: "[1,2]", headers: { "content-type": "application/json" } }, 400, "invalid_request"],
     ["a JSON null", { body: "null", headers: { "content-type": "application/json" } }, 400, "invalid_request"],
     ["a form body", { body: "filename=a.png", headers: { "content-type": "application/x-www-form-urlencoded" } }, 415, "unsupported_content_type"],
+    ["a JSON text sequence", { body: JSON.stringify(intent), headers: { "content-type": "application/json-seq" } }, 415, "unsupported_content_type"],
+    ["a JSON-ish type", { body: JSON.stringify(intent), headers: { "content-type": "application/jsonx" } }, 415, "unsupported_content_type"],
     ["an oversized body", { body: JSON.stringify({ ...intent, pad: "x".repeat(70_000) }), headers: { "content-type": "application/json" } }, 413, "body_too_large"],
   ];
 

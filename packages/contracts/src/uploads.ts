@@ -13,6 +13,8 @@ const PATH_SEPARATOR = /[/\\]/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Bidirectional controls can make "gpj.exe" display as "exe.jpg".
 const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+// U+2028 and U+2029 end a line as surely as \n does, in JavaScript strings and in most UIs.
+const LINE_SEPARATOR = /[\u2028\u2029]/;
 
 const utf8Length = (text: string) => new TextEncoder().encode(text).byteLength;
 
@@ -32,7 +34,10 @@ export const FilenameSchema = v.pipe(
     (name) => !PATH_SEPARATOR.test(name),
     "filename must not contain / or \\: send the file's name, not a path.",
   ),
-  v.check((name) => !CONTROL.test(name), "filename must not contain control characters."),
+  v.check(
+    (name) => !CONTROL.test(name) && !LINE_SEPARATOR.test(name),
+    "filename must not contain control characters.",
+  ),
   v.check(
     (name) => !BIDI_CONTROL.test(name),
     "filename must not contain bidirectional control characters.",

@@ -35,7 +35,8 @@ export async function readJson<TSchema extends v.GenericSchema>(
   schema: TSchema,
 ): Promise<v.InferOutput<TSchema>> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+  // application/json or a +json type, with parameters or none; not application/json-seq.
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     throw new HttpError(415, "unsupported_content_type", "Send the body as application/json.");
   }
 
@@ -53,7 +54,36 @@ export async function readJson<TSchema extends v.GenericSchema>(
   } catch {
     throw new HttpError(400, "malformed_json", "The request body is not valid JSON.");
   }
+  refusePrototypeKeys(json);
   return parseInput(schema, json, "request body");
+}
+
+const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"];
+
+/**
+ * Refuses a body holding `__proto__`, `constructor` or `prototype` as a key, at any depth.
+ * No Trove field has those names, and valibot's object schemas skip them rather than report
+ * them as unknown, so they would otherwise pass silently into whatever handles the input.
+ * The walk keeps its own stack: a 64 KiB body can nest tens of thousands of levels deep.
+ */
+function refusePrototypeKeys(json: unknown): void {
+  const errors: FieldIssue[] = [];
+  const pending: { value: unknown; path: string }[] = [{ value: json, path: "" }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.includes(key)) {
+        errors.push({ path: childPath, message: "This field name is not accepted." });
+      } else {
+        pending.push({ value: child, path: childPath });
+      }
+    }
+  }
+  if (errors.length > 0) {
+    throw new HttpError(400, "invalid_request", "The request body is not valid.", { errors });
+  }
 }
 
 async function readLimitedText(request: Request): Promise<string> {

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { FieldIssue } from "@trove/contracts";
 import { HttpError } from "./errors";
+import { readBytesUpTo } from "./stream";
 
 /** Largest JSON body any Trove route accepts; intents and prompts are small. */
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -88,25 +89,8 @@ function refusePrototypeKeys(json: unknown): void {
 
 async function readLimitedText(request: Request): Promise<string> {
   if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_JSON_BYTES) {
-      await reader.cancel();
-      throw bodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBytesUpTo(request.body, MAX_JSON_BYTES);
+  if (!bytes) throw bodyTooLarge();
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {

@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./log";
 export * from "./problem";
 export * from "./router";
+export * from "./stream";

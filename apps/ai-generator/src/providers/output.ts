@@ -1,4 +1,5 @@
 import { fileTypeFromBuffer } from "file-type";
+import { readBytesUpTo } from "@trove/http";
 import type { ProviderName } from "../config";
 import { ProviderError, type ModelOutput } from "./provider";
 
@@ -50,25 +51,8 @@ export async function readLimited(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
 ): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(provider, maxBytes);
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readBytesUpTo(stream, maxBytes);
+  if (!bytes) throw tooLarge(provider, maxBytes);
   return bytes;
 }
 

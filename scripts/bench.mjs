@@ -17,7 +17,7 @@ const PAYLOAD_BYTES = 1024 * 1024;
 const stack = await startStack();
 try {
   // The upload API allows 60 requests a user a minute, so the load is spread over users.
-  const users = Array.from({ length: Math.ceil(ROUNDS / 40) + 2 }, (_, i) => tokenFor(`bench-${i}`));
+  const users = Array.from({ length: Math.ceil((3 * ROUNDS + 20) / 40) + 2 }, (_, i) => tokenFor(`bench-${i}`));
   let turn = 0;
   const nextAuth = () => ({ authorization: `Bearer ${users[turn++ % users.length]}` });
   const rows = [];
@@ -27,26 +27,32 @@ try {
   rows.push(row("POST /v1/uploads p50 (ms)", intents.p50, "GET /healthz p50", health.p50));
   rows.push(row("POST /v1/uploads p95 (ms)", intents.p95, "GET /healthz p95", health.p95));
 
-  const rssBefore = workerdRssMiB(stack.pid);
   const png = pngOfSize(PAYLOAD_BYTES);
   const puts = [];
   const readies = [];
-  const uploads = Math.min(ROUNDS, 50);
-  for (let i = 0; i < uploads; i++) {
+  for (let i = 0; i < 20; i++) {
     const auth = nextAuth();
     const created = await createIntent(stack.url, auth, png.byteLength, "image/png");
     const startPut = performance.now();
-    const put = await fetch(created.upload.url, { method: "PUT", headers: created.upload.headers, body: png });
-    if (put.status !== 200) throw new Error(`PUT failed: ${put.status} ${await put.text()}`);
+    await putBytes(created, png);
     puts.push(performance.now() - startPut);
     await waitReady(stack.url, auth, created.id);
     readies.push(performance.now() - startPut);
   }
-  const rssAfter = workerdRssMiB(stack.pid);
   rows.push(
     row("1 MiB PUT → ready p50 (ms)", percentile(readies, 50), "1 MiB presigned PUT p50", percentile(puts, 50)),
   );
-  rows.push(row(`workerd RSS after ${uploads} uploads (MiB)`, rssAfter, "workerd RSS at start", rssBefore));
+
+  // workerd's memory grows while caches warm up, then should stay flat: compare its size after
+  // a warm-up of uploads with its size after as many again.
+  const batch = Math.min(ROUNDS, 100);
+  for (let i = 0; i < batch; i++) await putBytes(await createIntent(stack.url, nextAuth(), png.byteLength, "image/png"), png);
+  const rssWarm = workerdRssMiB(stack.pid);
+  for (let i = 0; i < batch; i++) await putBytes(await createIntent(stack.url, nextAuth(), png.byteLength, "image/png"), png);
+  const rssAfter = workerdRssMiB(stack.pid);
+  rows.push(
+    row(`workerd RSS after ${2 * batch} uploads (MiB)`, rssAfter, `RSS after ${batch} (warm)`, rssWarm),
+  );
 
   printTable(rows);
 } finally {
@@ -94,6 +100,11 @@ async function createIntent(url, auth, size, contentType = "text/plain") {
   });
   if (response.status !== 201) throw new Error(`POST /v1/uploads: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+async function putBytes(created, bytes) {
+  const put = await fetch(created.upload.url, { method: "PUT", headers: created.upload.headers, body: bytes });
+  if (put.status !== 200) throw new Error(`PUT failed: ${put.status} ${await put.text()}`);
 }
 
 async function waitReady(url, auth, id) {

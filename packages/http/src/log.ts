@@ -28,8 +28,26 @@ export function createLogger(base: LogFields): Logger {
   };
 }
 
-/** The error's name and message, for a log line; stacks stay out of logs seen by operators. */
+/**
+ * The error's name and message, for a log line; stacks stay out of logs seen by operators.
+ * A failed query (drizzle's error carries `query` and `params`) is described by its SQL, which
+ * has only placeholders, and the database's own message: its bound values are user data.
+ */
 export function describeError(error: unknown): LogFields {
+  if (isFailedQuery(error)) {
+    const cause = error.cause instanceof Error ? error.cause.message : String(error.cause ?? "");
+    // drizzle leaves `name` as "Error"; its class says what failed.
+    const errorName = error.name === "Error" ? error.constructor.name : error.name;
+    return { errorName, errorMessage: cause || "query failed", errorQuery: error.query };
+  }
   if (error instanceof Error) return { errorName: error.name, errorMessage: error.message };
   return { errorName: "unknown", errorMessage: String(error) };
+}
+
+function isFailedQuery(error: unknown): error is Error & { query: string; params: unknown[] } {
+  return (
+    error instanceof Error &&
+    typeof (error as { query?: unknown }).query === "string" &&
+    Array.isArray((error as { params?: unknown }).params)
+  );
 }

@@ -46,7 +46,7 @@ export async function generate(ctx: GeneratorContext, input: GenerateInput): Pro
 
   if (input.idempotencyKey) {
     const earlier = await findGenerationByIdempotencyKey(db, input.userId, input.idempotencyKey);
-    if (earlier) return replay(ctx, earlier, input, promptSha256);
+    if (earlier) return replay(ctx, earlier, input, model, promptSha256);
   }
 
   await checkRate(env, input.userId);
@@ -81,7 +81,7 @@ export async function generate(ctx: GeneratorContext, input: GenerateInput): Pro
   if (outcome === "exists") {
     // Another request with the same key stored first; answer with its generation once recorded.
     const other = await findGeneration(db, input.userId, id);
-    if (other) return replay(ctx, other, input, promptSha256);
+    if (other) return replay(ctx, other, input, model, promptSha256);
     throw new HttpError(409, "generation_in_progress", "A request with this Idempotency-Key is still running; retry shortly.", {
       headers: { "retry-after": "2" },
     });
@@ -112,14 +112,19 @@ async function callModel(
   }
 }
 
-/** The earlier generation for a repeated Idempotency-Key, if the request is the same one. */
+/**
+ * The earlier generation for a repeated Idempotency-Key, if the request is the same one: same
+ * kind, prompt and model (the model resolved, so leaving it out means the default).
+ */
 async function replay(
   ctx: GeneratorContext,
   earlier: GenerationRecord,
   input: GenerateInput,
+  model: string,
   promptSha256: string,
 ): Promise<GenerateResult> {
-  if (earlier.generation.kind !== input.kind || earlier.generation.promptSha256 !== promptSha256) {
+  const { kind, model: earlierModel, promptSha256: earlierPrompt } = earlier.generation;
+  if (kind !== input.kind || earlierModel !== model || earlierPrompt !== promptSha256) {
     throw new HttpError(422, "idempotency_key_reused", "This Idempotency-Key was used for a different request.");
   }
   return { generation: await presentGeneration(ctx.config, earlier), replayed: true };

@@ -110,6 +110,26 @@ describe("Idempotency-Key", () => {
     expect((await holdingsOf(userId)).generations).toHaveLength(1);
   });
 
+  it("refuses the same key with another model, calling no model and keeping the first", async () => {
+    const userId = newUser();
+    const marker = newMarker();
+    const headers = { "idempotency-key": `model-${marker}` };
+    const prompt = `describe ${marker}`;
+    const first = await requestGeneration(userId, { kind: "text", prompt, model: "stub-chat" }, { env: openaiEnv(), headers });
+    expect(first.status).toBe(201);
+
+    const other = await requestGeneration(userId, { kind: "text", prompt, model: "stub-empty" }, { env: openaiEnv(), headers });
+    expect(other.status).toBe(422);
+    expect((await readProblem(other)).code).toBe("idempotency_key_reused");
+    expect(await stubCalls(marker)).toHaveLength(1);
+
+    // Leaving the model out asks for the default (stub-chat here), so that is the same request.
+    const same = await requestGeneration(userId, { kind: "text", prompt }, { env: openaiEnv(), headers });
+    expect(same.status).toBe(201);
+    expect(same.headers.get("idempotent-replayed")).toBe("true");
+    expect((await holdingsOf(userId)).generations).toHaveLength(1);
+  });
+
   it("scopes keys to the user: two users with one key get two generations", async () => {
     const headers = { "idempotency-key": `shared-${crypto.randomUUID()}` };
     const a = await requestGeneration(newUser(), { kind: "text", prompt: "same" }, { headers });

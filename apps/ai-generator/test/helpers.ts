@@ -35,7 +35,7 @@ export function openaiEnv(overrides: Record<string, unknown> = {}): Env {
     AI_PROVIDER: "openai",
     OPENAI_BASE_URL: env.TEST_OPENAI_URL,
     OPENAI_API_KEY: "sk-test-key",
-    AI_TEXT_MODELS: "stub-chat,stub-error-500,stub-error-401,stub-error-429,stub-slow,stub-empty,stub-no-choices,stub-not-json,stub-huge",
+    AI_TEXT_MODELS: "stub-chat,stub-error-500,stub-error-401,stub-error-429,stub-slow,stub-empty,stub-no-choices,stub-not-json,stub-huge,stub-flood",
     AI_IMAGE_MODELS: "stub-image,stub-image-text,stub-image-svg,stub-image-bad-b64,stub-image-url,stub-error-500",
     AI_CAPTION_MODELS: "stub-chat",
     AI_TIMEOUT_MS: "500",

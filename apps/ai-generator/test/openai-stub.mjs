@@ -57,6 +57,8 @@ function chat(response, model, payload) {
   let content;
   if (model === "stub-empty") content = "";
   else if (model === "stub-huge") content = "x".repeat(20_000);
+  // Larger than any test's MAX_OUTPUT_BYTES plus the room the provider leaves for the JSON.
+  else if (model === "stub-flood") content = "x".repeat(200_000);
   else if (Array.isArray(message)) content = "A small square picture, as described by the stub vision model.";
   else content = `stub answer to: ${message}`;
   if (model === "stub-no-choices") return json(response, 200, { id: "chatcmpl-stub", object: "chat.completion", choices: [] });

@@ -85,6 +85,22 @@ describe("openai provider", () => {
     await expectNothingStored(userId);
   });
 
+  it("names the configured limit when the whole answer is too large to read", async () => {
+    const userId = newUser();
+    const response = await requestGeneration(
+      userId,
+      { kind: "text", prompt: "flood", model: "stub-flood" },
+      { env: openaiEnv({ MAX_OUTPUT_BYTES: "10000" }) },
+    );
+
+    expect(response.status).toBe(502);
+    const problem = await readProblem(response);
+    expect(problem.code).toBe("output_too_large");
+    // Not the read allowance (limit plus room for the JSON around it), which means nothing to a caller.
+    expect(problem.detail).toContain("over the 10000-byte limit");
+    await expectNothingStored(userId);
+  });
+
   it("answers 502 naming the provider when the server is unreachable", async () => {
     const userId = newUser();
     const response = await requestGeneration(

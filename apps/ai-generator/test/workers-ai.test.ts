@@ -143,6 +143,19 @@ describe("workers-ai provider", () => {
     await expectNothingStored(userId);
   });
 
+  it("names the configured limit when a text event stream is too large to read", async () => {
+    const userId = newUser();
+    const event = `data: ${JSON.stringify({ response: "x".repeat(1000) })}\n\n`;
+    const ai = standInAi(() => streamOf(new TextEncoder().encode(event.repeat(200)), 4096));
+    const response = await requestGeneration(userId, { kind: "text", prompt: "flood" }, { env: aiEnv(ai, { MAX_OUTPUT_BYTES: "4096" }) });
+
+    expect(response.status).toBe(502);
+    const problem = await readProblem(response);
+    expect(problem.code).toBe("output_too_large");
+    expect(problem.detail).toContain("over the 4096-byte limit");
+    await expectNothingStored(userId);
+  });
+
   it("refuses a model outside the allow-list without calling the binding", async () => {
     const userId = newUser();
     const ai = standInAi(() => ({ response: "should not be asked" }));

@@ -20,7 +20,7 @@ export function createOpenAiProvider(settings: OpenAiSettings): Provider {
     name: "openai",
 
     async text(prompt: string, call: ModelCall): Promise<ModelOutput> {
-      const answer = await post(settings, "/chat/completions", call, call.maxBytes + ENVELOPE_BYTES, {
+      const answer = await post(settings, "/chat/completions", call, { read: call.maxBytes + ENVELOPE_BYTES, output: call.maxBytes }, {
         model: call.model,
         messages: [{ role: "user", content: prompt }],
       });
@@ -31,14 +31,15 @@ export function createOpenAiProvider(settings: OpenAiSettings): Provider {
       const body: Record<string, unknown> = { model: call.model, prompt, n: 1 };
       // gpt-image models always answer base64 and refuse the parameter; older ones need it.
       if (!call.model.startsWith("gpt-image")) body.response_format = "b64_json";
-      const answer = await post(settings, "/images/generations", call, Math.ceil(call.maxBytes * 4 / 3) + ENVELOPE_BYTES, body);
+      const read = Math.ceil((call.maxBytes * 4) / 3) + ENVELOPE_BYTES;
+      const answer = await post(settings, "/images/generations", call, { read, output: call.maxBytes }, body);
       const first = Array.isArray(field(answer, "data")) ? (field(answer, "data") as unknown[])[0] : undefined;
       const bytes = decodeBase64("openai", field(first, "b64_json"), call.maxBytes);
       return imageOutput("openai", bytes, call.maxBytes);
     },
 
     async caption(image: ImageInput, call: ModelCall): Promise<string> {
-      const answer = await post(settings, "/chat/completions", call, ENVELOPE_BYTES, {
+      const answer = await post(settings, "/chat/completions", call, { read: ENVELOPE_BYTES, output: ENVELOPE_BYTES }, {
         model: call.model,
         max_tokens: 160,
         messages: [
@@ -60,8 +61,17 @@ export function createOpenAiProvider(settings: OpenAiSettings): Provider {
   };
 }
 
-/** POSTs JSON and reads a JSON answer of at most `limit` bytes, mapping every failure. */
-async function post(settings: OpenAiSettings, path: string, call: ModelCall, limit: number, body: unknown): Promise<unknown> {
+/**
+ * POSTs JSON and reads a JSON answer of at most `limit.read` bytes, mapping every failure; an
+ * answer over it is too large for the `limit.output` bytes of content the caller allows.
+ */
+async function post(
+  settings: OpenAiSettings,
+  path: string,
+  call: ModelCall,
+  limit: { read: number; output: number },
+  body: unknown,
+): Promise<unknown> {
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (settings.apiKey) headers.authorization = `Bearer ${settings.apiKey}`;
 
@@ -88,7 +98,7 @@ async function post(settings: OpenAiSettings, path: string, call: ModelCall, lim
 
   let text: string;
   try {
-    text = response.body ? new TextDecoder().decode(await readLimited("openai", response.body, limit)) : "";
+    text = response.body ? new TextDecoder().decode(await readLimited("openai", response.body, limit.read, limit.output)) : "";
   } catch (error) {
     if (error instanceof ProviderError) throw error;
     throw transportError(error, call);

@@ -45,14 +45,19 @@ export function decodeBase64(provider: ProviderName, value: unknown, maxBytes: n
   return bytes;
 }
 
-/** Reads a stream to the end, giving up (and cancelling it) once it passes maxBytes. */
+/**
+ * Reads a stream to the end, giving up (and cancelling it) once it passes maxBytes. An answer
+ * read with room for its envelope (JSON, base64, event framing) names `outputLimit`, the limit
+ * the caller configured, rather than the larger allowance it was read with.
+ */
 export async function readLimited(
   provider: ProviderName,
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
+  outputLimit = maxBytes,
 ): Promise<Uint8Array> {
   const bytes = await readBytesUpTo(stream, maxBytes);
-  if (!bytes) throw tooLarge(provider, maxBytes);
+  if (!bytes) throw tooLarge(provider, outputLimit);
   return bytes;
 }
 

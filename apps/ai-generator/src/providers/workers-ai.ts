@@ -17,7 +17,7 @@ export function createWorkersAiProvider(ai: AiBinding): Provider {
       const answer = await run(ai, call, { messages: [{ role: "user", content: prompt }] });
       if (answer instanceof ReadableStream) {
         // SSE carries each token in a JSON envelope; allow for that overhead while reading.
-        const raw = await readLimited("workers-ai", answer, call.maxBytes * 4 + 65_536);
+        const raw = await readLimited("workers-ai", answer, call.maxBytes * 4 + 65_536, call.maxBytes);
         return textOutput("workers-ai", fromEventStream(new TextDecoder().decode(raw)), call.maxBytes);
       }
       return textOutput("workers-ai", field(answer, "response"), call.maxBytes);

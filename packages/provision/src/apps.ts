@@ -12,6 +12,7 @@ export const DEV_ONLY_APPS = new Set(["local-storage"]);
 /** The parts of a wrangler.jsonc that provisioning and deploying read. */
 export interface WorkerConfig {
   name: string;
+  vars?: Record<string, string>;
   secrets?: { required?: string[] };
   services?: { binding: string; service: string }[];
   r2_buckets?: { binding: string; bucket_name: string }[];

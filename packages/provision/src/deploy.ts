@@ -33,6 +33,29 @@ export function deployOrder(apps: App[]): App[] {
 }
 
 /**
+ * Settings that only make sense on a developer's machine, found in the configs about to be
+ * deployed: the local storage endpoint as R2's address, the development token issuer, the
+ * page's development sign-in. Each would deploy a Worker that cannot work or is unsafe.
+ */
+export function localOnlySettings(apps: App[]): string[] {
+  const problems: string[] = [];
+  for (const app of apps) {
+    const vars = app.config.vars ?? {};
+    const where = app.configPath;
+    if (vars.R2_ENDPOINT && /^https?:\/\/(127\.|localhost|\[::1\])/.test(vars.R2_ENDPOINT)) {
+      problems.push(`${where}: R2_ENDPOINT is ${vars.R2_ENDPOINT}; set https://<account-id>.r2.cloudflarestorage.com`);
+    }
+    if (vars.AUTH_ISSUER === "trove-dev") {
+      problems.push(`${where}: AUTH_ISSUER is the development issuer; set your identity provider's issuer`);
+    }
+    if (vars.DEV_TOKENS === "on") {
+      problems.push(`${where}: DEV_TOKENS is on, which lets anyone sign in as anyone`);
+    }
+  }
+  return problems;
+}
+
+/**
  * The commands of a deployment: build every Worker first, then deploy them in order. wrangler
  * refuses a Worker's first deploy while its `secrets.required` are unset, and secrets cannot be
  * put to a Worker that does not exist, so `<secretsDir>/<app folder>.env`, when present, goes
@@ -66,12 +89,19 @@ export function main(argv: string[]): number {
     args: argv,
     options: { "dry-run": { type: "boolean", default: false }, "secrets-dir": { type: "string" } },
   });
-  const commands = deployCommands(readDeployableApps(), values["secrets-dir"]);
+  const apps = readDeployableApps();
+  const commands = deployCommands(apps, values["secrets-dir"]);
+  const problems = localOnlySettings(apps);
+  for (const problem of problems) console.error(`deploy: ${problem}`);
 
   if (values["dry-run"]) {
     console.log("Dry run: nothing is run. deploy would run, from the repository root:");
     for (const { title, command } of commands) console.log(`  ${shown(command)}\n      # ${title}`);
     return 0;
+  }
+  if (problems.length > 0) {
+    console.error("deploy: refusing to deploy development settings; change them (see packages/provision/README.md).");
+    return 1;
   }
   for (const { title, command } of commands) {
     console.log(`\n== ${title}: ${shown(command)}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { App } from "../src/apps.ts";
 import { parseOrigins, readS3CorsFile, sameCors, toWranglerCors } from "../src/cors.ts";
-import { deployCommands, deployOrder } from "../src/deploy.ts";
+import { deployCommands, deployOrder, localOnlySettings } from "../src/deploy.ts";
 import { parseJsonc } from "../src/jsonc.ts";
 import { parseBucketList, parseCorsList, parseNotificationList, parseQueueList } from "../src/wrangler.ts";
 
@@ -83,6 +83,31 @@ describe("deployOrder", () => {
   it("refuses a cycle and a binding to a Worker it does not deploy", () => {
     expect(() => deployOrder([app("a", ["b"]), app("b", ["a"])])).toThrow(/cycle/);
     expect(() => deployOrder([app("a", ["local-storage"])])).toThrow(/not a deployable app/);
+  });
+});
+
+describe("localOnlySettings", () => {
+  const withVars = (vars: Record<string, string>): App => ({
+    folder: "signer",
+    configPath: "apps/signer/wrangler.jsonc",
+    config: { name: "signer", vars },
+  });
+
+  it("names each development setting in a config about to be deployed", () => {
+    const problems = localOnlySettings([
+      withVars({ R2_ENDPOINT: "http://127.0.0.1:8790", AUTH_ISSUER: "trove-dev", DEV_TOKENS: "on" }),
+    ]);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/R2_ENDPOINT is http:\/\/127\.0\.0\.1:8790/);
+    expect(problems[1]).toMatch(/AUTH_ISSUER/);
+    expect(problems[2]).toMatch(/DEV_TOKENS/);
+  });
+
+  it("passes production settings", () => {
+    const problems = localOnlySettings([
+      withVars({ R2_ENDPOINT: "https://abc.r2.cloudflarestorage.com", AUTH_ISSUER: "https://id.example.com", DEV_TOKENS: "off" }),
+    ]);
+    expect(problems).toEqual([]);
   });
 });
 

@@ -63,7 +63,8 @@ export async function authenticate(
   needed: Scope,
 ): Promise<Principal> {
   const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header.trim());
+  // The scheme name is case-insensitive (RFC 9110); the token itself is not.
+  const match = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(header.trim());
   if (!match?.[1]) {
     throw unauthorized(header ? "The Authorization header is not a bearer token." : "Sign in: send Authorization: Bearer <token>.");
   }

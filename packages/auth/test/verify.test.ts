@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpError } from "@trove/http";
-import { issueDevToken, readAuthConfig, verifyToken, type AuthConfig } from "../src";
+import { authenticate, issueDevToken, readAuthConfig, verifyToken, type AuthConfig } from "../src";
 
 const ISSUER = "https://id.example.test";
 const AUDIENCE = "trove";
@@ -116,5 +116,23 @@ describe("development tokens (HS256)", () => {
     expect(() =>
       readAuthConfig({ AUTH_ISSUER: "i", AUTH_AUDIENCE: "a", AUTH_SECRET: "short" }),
     ).toThrow(/at least 32 bytes/);
+  });
+
+  it("reads the bearer scheme in any case, and refuses other schemes", async () => {
+    const token = await issueDevToken("bob", config);
+    const request = (authorization: string) =>
+      new Request("http://127.0.0.1/v1/files", { headers: { authorization } });
+
+    expect((await authenticate(request(`bearer ${token}`), config, "files:read")).userId).toBe("bob");
+    expect((await authenticate(request(`BEARER ${token}`), config, "files:read")).userId).toBe("bob");
+    expect((await failure(authenticate(request(`Basic ${token}`), config, "files:read"))).status).toBe(401);
+  });
+
+  it("refuses a token without the route's scope with 403", async () => {
+    const token = await issueDevToken("bob", config, { scopes: ["files:read"] });
+    const request = new Request("http://127.0.0.1/v1/uploads", { headers: { authorization: `Bearer ${token}` } });
+    const error = await failure(authenticate(request, config, "uploads:write"));
+    expect(error.status).toBe(403);
+    expect(error.code).toBe("insufficient_scope");
   });
 });

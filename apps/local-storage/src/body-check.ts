@@ -1,11 +1,13 @@
 /** Why a body was refused: its length against the declared one, or a digest the client sent. */
-export type BodyFault = "short" | "long" | "sha256" | "md5";
+export type BodyFault = "short" | "long" | "sha256" | "checksum-sha256" | "md5";
 
 /** What a PUT body must be: exactly `length` bytes, with these digests when the client gave them. */
 export interface ExpectedBody {
   length: number;
   /** Hex SHA-256 the client signed as x-amz-content-sha256. */
   sha256?: string;
+  /** Raw SHA-256 bytes from x-amz-checksum-sha256 (S3's additional checksum). */
+  checksumSha256?: Uint8Array;
   /** Raw Content-MD5 bytes. */
   md5?: Uint8Array;
 }
@@ -76,6 +78,9 @@ export function checkedBody(body: ReadableStream<Uint8Array> | null, expected: E
 function digestsFor(expected: ExpectedBody) {
   const wanted: { algorithm: string; fault: BodyFault; expected: Uint8Array }[] = [];
   if (expected.sha256 !== undefined) wanted.push({ algorithm: "SHA-256", fault: "sha256", expected: fromHex(expected.sha256) });
+  if (expected.checksumSha256 !== undefined) {
+    wanted.push({ algorithm: "SHA-256", fault: "checksum-sha256", expected: expected.checksumSha256 });
+  }
   if (expected.md5 !== undefined) wanted.push({ algorithm: "MD5", fault: "md5", expected: expected.md5 });
 
   return wanted.map((digest) => {

@@ -21,6 +21,14 @@ describe("the bucket CORS policy file", () => {
       expect(findRule(policy, origin, "GET"), origin).toBeDefined();
     }
   });
+
+  it("allows every header the upload API tells a browser to send, x-amz-checksum-sha256 included", async () => {
+    // Content-Length is set by the browser itself and never appears in a preflight.
+    const response = await preflight("http://127.0.0.1:8787", "PUT", "content-type,if-none-match,x-amz-checksum-sha256");
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-headers")).toBe("content-type, if-none-match, x-amz-checksum-sha256");
+  });
 });
 
 describe("CORS preflight", () => {

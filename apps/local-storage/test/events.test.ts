@@ -3,7 +3,7 @@ import { R2EventSchema, type R2Event } from "@trove/contracts";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { receivedEvents } from "./observer-worker";
-import { BUCKET, ENDPOINT, after, presignPut, put, send, streamOf, uniqueKey } from "./support/storage";
+import { BUCKET, ENDPOINT, after, checksumSha256, presignPut, put, send, streamOf, uniqueKey } from "./support/storage";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/core/protocols";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -84,6 +84,22 @@ describe("R2 event notifications on the Queue", () => {
     const acceptedUrl = await presignPut(accepted, "text/plain", 2);
 
     const first = await put(refusedUrl, streamOf("short"), { "content-type": "text/plain", "content-length": "10" });
+    const second = await put(acceptedUrl, "ok", { "content-type": "text/plain", "content-length": "2" });
+
+    expect(first.status).toBe(400);
+    expect(second.status).toBe(200);
+    await eventFor(accepted, "PutObject");
+    expect(receivedEvents.some((body) => (body as R2Event).object?.key === refused)).toBe(false);
+  });
+
+  it("sends nothing for a body whose x-amz-checksum-sha256 does not match", async () => {
+    const refused = uniqueKey("bad-checksum");
+    const accepted = uniqueKey("after-bad-checksum");
+    const sum = await checksumSha256("hello");
+    const refusedUrl = await presignPut(refused, "text/plain", 5, { checksumSha256: sum });
+    const acceptedUrl = await presignPut(accepted, "text/plain", 2);
+
+    const first = await put(refusedUrl, "jello", { "content-type": "text/plain", "content-length": "5", "x-amz-checksum-sha256": sum });
     const second = await put(acceptedUrl, "ok", { "content-type": "text/plain", "content-length": "2" });
 
     expect(first.status).toBe(400);

@@ -4,6 +4,7 @@ import {
   BUCKET,
   ENDPOINT,
   after,
+  checksumSha256,
   presignGet,
   presignPut,
   put,
@@ -189,6 +190,76 @@ describe("presigned PUT (content type and length signed)", () => {
     expect(statuses).toEqual([200, 412]);
     const winner = answers.findIndex((answer) => answer.status === 200);
     expect(await (await env.BUCKET.get(key))?.text()).toBe(winner === 0 ? "one!!" : "two!!");
+  });
+
+  describe("a signed x-amz-checksum-sha256", () => {
+    const headersFor = (sum: string, length = 11) => ({
+      "content-type": "text/plain",
+      "content-length": String(length),
+      "x-amz-checksum-sha256": sum,
+    });
+
+    it("stores a body whose SHA-256 matches, also when it arrives in chunks", async () => {
+      const key = uniqueKey();
+      const sum = await checksumSha256("hello world");
+      const url = await presignPut(key, "text/plain", 11, { checksumSha256: sum });
+
+      const response = await put(url, streamOf("hel", "lo wo", "rld"), headersFor(sum));
+
+      expect(response.status).toBe(200);
+      expect(await (await env.BUCKET.get(key))?.text()).toBe("hello world");
+    });
+
+    it("refuses a body of the right length whose SHA-256 differs with 400 BadDigest, storing nothing", async () => {
+      const key = uniqueKey();
+      const sum = await checksumSha256("hello world");
+      const url = await presignPut(key, "text/plain", 11, { checksumSha256: sum });
+
+      const response = await put(url, "hello w0rld", headersFor(sum));
+
+      expect(response.status).toBe(400);
+      const error = await s3ErrorOf(response);
+      expect(error.code).toBe("BadDigest");
+      expect(error.message).toBe("The SHA256 you specified did not match the calculated checksum.");
+      expect(await env.BUCKET.head(key)).toBeNull();
+    });
+
+    it("refuses an empty body against the checksum of another", async () => {
+      const key = uniqueKey();
+      const sum = await checksumSha256("x");
+      const url = await presignPut(key, "text/plain", 0, { checksumSha256: sum });
+
+      const response = await put(url, "", headersFor(sum, 0));
+
+      expect(response.status).toBe(400);
+      expect((await s3ErrorOf(response)).code).toBe("BadDigest");
+      expect(await env.BUCKET.head(key)).toBeNull();
+    });
+
+    it("refuses a value that is not base64 of 32 bytes with 400 InvalidRequest, storing nothing", async () => {
+      const key = uniqueKey();
+      const sum = btoa("sixteen bytes!!!");
+      const url = await presignPut(key, "text/plain", 11, { checksumSha256: sum });
+
+      const response = await put(url, "hello world", headersFor(sum));
+
+      expect(response.status).toBe(400);
+      const error = await s3ErrorOf(response);
+      expect(error.code).toBe("InvalidRequest");
+      expect(error.message).toBe("Value for x-amz-checksum-sha256 header is invalid.");
+      expect(await env.BUCKET.head(key)).toBeNull();
+    });
+
+    it("refuses the header when it was not signed", async () => {
+      const key = uniqueKey();
+      const url = await presignPut(key, "text/plain", 11);
+
+      const response = await put(url, "hello world", headersFor(await checksumSha256("hello world")));
+
+      expect(response.status).toBe(403);
+      expect((await s3ErrorOf(response)).code).toBe("AccessDenied");
+      expect(await env.BUCKET.head(key)).toBeNull();
+    });
   });
 
   it("stores a body that arrives in many chunks", async () => {

@@ -27,6 +27,8 @@ describe("POST /v1/uploads", () => {
       "content-type": "image/png",
       "content-length": "2048",
       "if-none-match": "*",
+      // The same digest as S3 writes it: base64 of the 32 bytes.
+      "x-amz-checksum-sha256": btoa(String.fromCharCode(...Array(32).fill(0xab))),
     });
 
     const expiresIn = Date.parse(created.expiresAt) - Date.now();
@@ -66,6 +68,24 @@ describe("POST /v1/uploads", () => {
     expect(names).not.toContain("content-type");
     expect(names).not.toContain("content-length");
     expect(names).not.toContain("if-none-match");
+    expect(names).not.toContain("x-amz-checksum-sha256");
+    expect(created.upload.headers).not.toHaveProperty("x-amz-checksum-sha256");
+  });
+
+  it("signs x-amz-checksum-sha256 as a header, not a query parameter, when the intent gives sha256", async () => {
+    const sha256 = "0123456789abcdef".repeat(4);
+    const response = await post(newUser(), { ...intent, sha256 });
+    const created = v.parse(UploadCreatedSchema, await response.json());
+    const url = new URL(created.upload.url);
+
+    expect(url.searchParams.get("X-Amz-SignedHeaders")).toBe(
+      "content-length;content-type;host;if-none-match;x-amz-checksum-sha256",
+    );
+    const names = [...url.searchParams.keys()].map((name) => name.toLowerCase());
+    expect(names).not.toContain("x-amz-checksum-sha256");
+    expect(names).not.toContain("x-amz-sdk-checksum-algorithm");
+    const digest = Uint8Array.from(sha256.match(/../g)!, (pair) => parseInt(pair, 16));
+    expect(created.upload.headers["x-amz-checksum-sha256"]).toBe(btoa(String.fromCharCode(...digest)));
   });
 
   it("keeps a Unicode filename, normalised to NFC and trimmed", async () => {

@@ -106,10 +106,13 @@ export const UploadCreatedSchema = v.object({
     method: v.literal("PUT"),
     url: v.pipe(v.string(), v.url()),
     // `if-none-match: *` makes the URL create-only: it can never overwrite a stored object.
+    // `x-amz-checksum-sha256` (base64 of the digest) is there when the intent gave `sha256`:
+    // storage then refuses a body with another digest.
     headers: v.object({
       "content-type": v.string(),
       "content-length": v.string(),
       "if-none-match": v.literal("*"),
+      "x-amz-checksum-sha256": v.optional(v.pipe(v.string(), v.base64())),
     }),
   }),
 });

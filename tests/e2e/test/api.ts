@@ -32,7 +32,7 @@ export function api(baseUrl: string, token: string) {
 
   return {
     call,
-    async createUpload(intent: { filename: string; contentType: string; size: number }) {
+    async createUpload(intent: { filename: string; contentType: string; size: number; sha256?: string }) {
       const answer = await call("POST", "/v1/uploads", intent);
       expect(answer.status, JSON.stringify(answer.json)).toBe(201);
       return answer.json as UploadCreated;

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startLocalStack, type LocalStack } from "@trove/local-stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +107,63 @@ describe("files that end ready", () => {
     const listed = await alice.call("GET", "/v1/files?limit=10");
     expect(listed.status).toBe(200);
     expect(listed.json.items.map((item: { id: string }) => item.id)).toContain(created.id);
+  });
+});
+
+describe("an upload that declares its SHA-256", () => {
+  const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+  it("ends ready when the body has that digest", async () => {
+    const file = files.png;
+    const created = await alice.createUpload({
+      filename: file.name,
+      contentType: file.contentType,
+      size: file.bytes.byteLength,
+      sha256: sha256(file.bytes),
+    });
+    expect(created.upload.headers["x-amz-checksum-sha256"]).toBe(
+      createHash("sha256").update(file.bytes).digest("base64"),
+    );
+
+    const put = await putPresigned(created, file.bytes);
+    expect(put.status, await put.clone().text()).toBe(200);
+    expect((await alice.settle(created.id)).status).toBe("ready");
+  });
+
+  it("is refused by storage for a body of the right length but another digest, storing nothing", async () => {
+    const file = files.png;
+    const created = await alice.createUpload({
+      filename: file.name,
+      contentType: file.contentType,
+      size: file.bytes.byteLength,
+      sha256: sha256(file.bytes),
+    });
+    const altered = file.bytes.slice();
+    altered[altered.length - 1] = (altered[altered.length - 1]! + 1) % 256;
+
+    const put = await putPresigned(created, altered);
+
+    expect(put.status).toBe(400);
+    expect(await put.text()).toContain("<Code>BadDigest</Code>");
+    expect(await objectExists(created.key)).toBe(false);
+    expect((await alice.settle(created.id, 1_000)).status).toBe("pending");
+  });
+
+  it("cannot drop the checksum header: it is signed", async () => {
+    const file = files.png;
+    const created = await alice.createUpload({
+      filename: file.name,
+      contentType: file.contentType,
+      size: file.bytes.byteLength,
+      sha256: sha256(file.bytes),
+    });
+    const { "x-amz-checksum-sha256": _dropped, ...withoutChecksum } = created.upload.headers;
+
+    const put = await putPresigned(created, file.bytes, withoutChecksum);
+
+    expect(put.status).toBe(403);
+    expect(await put.text()).toContain("<Code>SignatureDoesNotMatch</Code>");
+    expect(await objectExists(created.key)).toBe(false);
   });
 });
 

@@ -14,8 +14,8 @@ const STORED_HTTP_HEADERS = [
 
 /**
  * PutObject: stores the body only if it is exactly as long as declared and, when the client
- * signed a payload hash or sent Content-MD5, has those digests; then emits R2's PutObject
- * notification.
+ * signed a payload hash or sent x-amz-checksum-sha256 or Content-MD5, has those digests; then
+ * emits R2's PutObject notification.
  */
 export async function putObject(op: ObjectRequest): Promise<Response> {
   const { request, key, config } = op;
@@ -23,6 +23,8 @@ export async function putObject(op: ObjectRequest): Promise<Response> {
 
   const expected: ExpectedBody = { length };
   if (op.auth.payloadHash !== UNSIGNED_PAYLOAD) expected.sha256 = op.auth.payloadHash;
+  const checksum = request.headers.get("x-amz-checksum-sha256");
+  if (checksum !== null) expected.checksumSha256 = checksumSha256Bytes(checksum);
   const md5 = request.headers.get("content-md5");
   if (md5 !== null) expected.md5 = md5Bytes(md5);
 
@@ -87,6 +89,7 @@ function declaredLength(header: string | null, max: number): number {
 }
 
 const EMPTY_MD5 = "1B2M2Y8AsgTpgAmY7PhCfg==";
+const EMPTY_SHA256_BASE64 = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
 /**
  * An empty object is stored from an empty string, so its checks come first: a zero-length
@@ -100,7 +103,10 @@ async function checkEmptyBody(body: ReadableStream<Uint8Array> | null, expected:
     if (!done && value.byteLength > 0) throw refusal("long", 0);
   }
   if (expected.sha256 !== undefined && expected.sha256 !== EMPTY_SHA256) throw refusal("sha256", 0);
-  if (expected.md5 !== undefined && btoa(String.fromCharCode(...expected.md5)) !== EMPTY_MD5) throw refusal("md5", 0);
+  if (expected.checksumSha256 !== undefined && toBase64(expected.checksumSha256) !== EMPTY_SHA256_BASE64) {
+    throw refusal("checksum-sha256", 0);
+  }
+  if (expected.md5 !== undefined && toBase64(expected.md5) !== EMPTY_MD5) throw refusal("md5", 0);
 }
 
 function refusal(fault: BodyFault, length: number): S3Error {
@@ -111,22 +117,40 @@ function refusal(fault: BodyFault, length: number): S3Error {
       return new S3Error(400, "InvalidRequest", `The request body is longer than the ${length} bytes its Content-Length declares.`);
     case "sha256":
       return new S3Error(400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    case "checksum-sha256":
+      return new S3Error(400, "BadDigest", "The SHA256 you specified did not match the calculated checksum.");
     case "md5":
       return new S3Error(400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
   }
 }
 
-function md5Bytes(header: string): Uint8Array {
-  let bytes: Uint8Array | undefined;
-  try {
-    bytes = Uint8Array.from(atob(header), (char) => char.charCodeAt(0));
-  } catch {
-    bytes = undefined;
+/** The digest an x-amz-checksum-sha256 header carries: base64 of exactly 32 bytes, as S3 requires. */
+function checksumSha256Bytes(header: string): Uint8Array {
+  const bytes = base64Bytes(header);
+  if (bytes?.byteLength !== 32) {
+    throw new S3Error(400, "InvalidRequest", "Value for x-amz-checksum-sha256 header is invalid.");
   }
+  return bytes;
+}
+
+function md5Bytes(header: string): Uint8Array {
+  const bytes = base64Bytes(header);
   if (bytes?.byteLength !== 16) {
     throw new S3Error(400, "InvalidDigest", "The Content-MD5 you specified is not valid.");
   }
   return bytes;
+}
+
+function base64Bytes(text: string): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes));
 }
 
 function httpMetadataOf(headers: Headers): R2HTTPMetadata {

@@ -29,7 +29,7 @@ export function presignPut(
   key: string,
   contentType: string,
   contentLength: number,
-  options: { expiresIn?: number; client?: S3Client; ifNoneMatch?: string } = {},
+  options: { expiresIn?: number; client?: S3Client; ifNoneMatch?: string; checksumSha256?: string } = {},
 ): Promise<string> {
   const command = new PutObjectCommand({
     Bucket: BUCKET,
@@ -37,13 +37,20 @@ export function presignPut(
     ContentType: contentType,
     ContentLength: contentLength,
     ...(options.ifNoneMatch === undefined ? {} : { IfNoneMatch: options.ifNoneMatch }),
+    ...(options.checksumSha256 === undefined ? {} : { ChecksumSHA256: options.checksumSha256 }),
   });
   return getSignedUrl(options.client ?? s3Client(), command, {
     expiresIn: options.expiresIn ?? 600,
     signingDate: SIGNED_AT,
-    signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
-    unhoistableHeaders: new Set(["if-none-match"]),
+    signableHeaders: new Set(["content-type", "content-length", "if-none-match", "x-amz-checksum-sha256"]),
+    unhoistableHeaders: new Set(["if-none-match", "x-amz-checksum-sha256"]),
   });
+}
+
+/** The SHA-256 of `text` as S3's x-amz-checksum-sha256 carries it: base64 of the digest. */
+export async function checksumSha256(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return btoa(String.fromCharCode(...digest));
 }
 
 export function presignGet(key: string, input: Partial<GetObjectCommandInput> = {}, bucket = BUCKET): Promise<string> {

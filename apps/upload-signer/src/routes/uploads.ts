@@ -64,6 +64,7 @@ export async function createUpload(request: ApiRequest, env: Env): Promise<Respo
     key,
     contentType: intent.contentType,
     contentLength: intent.size,
+    sha256: intent.sha256,
     expiresInSeconds: config.uploadUrlTtlSeconds,
     now,
   });

@@ -112,7 +112,7 @@ export const UploadCreatedSchema = v.object({
       "content-type": v.string(),
       "content-length": v.string(),
       "if-none-match": v.literal("*"),
-      "x-amz-checksum-sha256": v.optional(v.pipe(v.string(), v.base64())),
+      "x-amz-checksum-sha256": v.exactOptional(v.pipe(v.string(), v.base64())),
     }),
   }),
 });

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as v from "valibot";
 import { DownloadLinkSchema, FileListSchema } from "@trove/contracts";
+import { createDb, findFileByKey, formatReason, markDeleted } from "@trove/db";
 import { call, newUser, problemOf, rowsOf, seedFile, seedUsage, tokenFor } from "./helpers";
 
 const base64url = (text: string) => btoa(text).replace(/=+$/, "");
@@ -205,6 +206,67 @@ describe("DELETE /v1/files/:id", () => {
 
     expect(statuses.filter((status) => status === 204)).toHaveLength(1);
     expect((await rowsOf(user)).usage).toEqual({ used_bytes: 700, reserved_bytes: 0 });
+  });
+
+  describe("when storage moves under it", () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it("answers 204 with the row deleted and its bytes freed when the object is already gone", async () => {
+      const user = newUser();
+      const file = await seedFile(user, { size: 300 });
+      await seedUsage(user, 1000);
+
+      const response = await call("DELETE", `/v1/files/${file.id}`, { token: await tokenFor(user) });
+
+      expect(response.status).toBe(204);
+      const after = await rowsOf(user);
+      expect(after.usage).toEqual({ used_bytes: 700, reserved_bytes: 0 });
+      expect(after.files[0]).toMatchObject({ status: "deleted", reason: null });
+    });
+
+    it("answers 204 when the delete event reaches the processor as soon as the object is gone", async () => {
+      const user = newUser();
+      const file = await seedFile(user, { size: 300 });
+      await env.BUCKET.put(file.key, new Uint8Array(300));
+      await seedUsage(user, 1000);
+      // The processor's answer to R2's DeleteObject event, run the moment the object goes.
+      const deleteObject = env.BUCKET.delete.bind(env.BUCKET);
+      vi.spyOn(env.BUCKET, "delete").mockImplementation(async (keys) => {
+        await deleteObject(keys);
+        const db = createDb(env.DB);
+        const row = await findFileByKey(db, file.key);
+        if (row?.status === "ready") {
+          await markDeleted(db, row, formatReason("object_missing", "the object was deleted outside the API"));
+        }
+      });
+
+      const response = await call("DELETE", `/v1/files/${file.id}`, { token: await tokenFor(user) });
+
+      expect(response.status).toBe(204);
+      expect(await env.BUCKET.head(file.key)).toBeNull();
+      const after = await rowsOf(user);
+      expect(after.usage).toEqual({ used_bytes: 700, reserved_bytes: 0 });
+      // The API's delete decided it, not the processor's "object_missing".
+      expect(after.files[0]).toMatchObject({ status: "deleted", reason: null });
+    });
+
+    it("answers 204 with the row deleted when the object delete fails, leaving the object to reconciliation", async () => {
+      const user = newUser();
+      const file = await seedFile(user, { size: 300 });
+      await env.BUCKET.put(file.key, new Uint8Array(300));
+      await seedUsage(user, 1000);
+      vi.spyOn(env.BUCKET, "delete").mockRejectedValue(new Error("storage is unavailable"));
+
+      const response = await call("DELETE", `/v1/files/${file.id}`, { token: await tokenFor(user) });
+
+      expect(response.status).toBe(204);
+      const after = await rowsOf(user);
+      expect(after.usage).toEqual({ used_bytes: 700, reserved_bytes: 0 });
+      expect(after.files[0]).toMatchObject({ status: "deleted" });
+      expect(await env.BUCKET.head(file.key)).not.toBeNull();
+    });
   });
 
   it.each([

@@ -1,10 +1,8 @@
-import { and, desc, eq, exists, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../index";
-import { files, usage } from "../schema";
+import { files } from "../schema";
 
 export type StoredFile = typeof files.$inferSelect;
-
-const now = sql`(unixepoch('subsec') * 1000)`;
 
 export interface NewPendingUpload {
   id: string;
@@ -95,27 +93,4 @@ export async function listReadyFiles(
     rows: items,
     next: more && last ? { createdAt: last.createdAt.getTime(), id: last.id } : null,
   };
-}
-
-/**
- * Marks a ready file deleted and gives its bytes back to the owner's quota, in one
- * transaction. Both statements match only while the file is ready, so a second delete, or
- * two at once, change nothing. Returns the file as it was, or null when it was not ready.
- */
-export async function markFileDeleted(db: Db, ownerId: string, id: string): Promise<StoredFile | null> {
-  const isReady = and(eq(files.id, id), eq(files.ownerId, ownerId), eq(files.status, "ready"));
-  const readySize = db.select({ size: files.size }).from(files).where(isReady);
-
-  const [, deleted] = await db.batch([
-    db
-      .update(usage)
-      .set({ usedBytes: sql`max(${usage.usedBytes} - (${readySize}), 0)`, updatedAt: now })
-      .where(and(eq(usage.userId, ownerId), exists(readySize))),
-    db
-      .update(files)
-      .set({ status: "deleted", updatedAt: now })
-      .where(isReady)
-      .returning(),
-  ]);
-  return deleted[0] ?? null;
 }

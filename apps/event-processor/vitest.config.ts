@@ -27,6 +27,26 @@ function generatorWorker() {
   };
 }
 
+/** Where the sink records what it consumed; the tests bind the same namespace to read it. */
+const NOTIFIED = { NOTIFIED: "trove-notified-test" };
+
+/**
+ * A real consumer of `trove-notifications` (test/sink), standing in for the one a deployment
+ * writes; it records every message in KV. Plain JavaScript, so it needs no build.
+ */
+function notificationSink() {
+  const dir = path.join(import.meta.dirname, "test/sink");
+  return {
+    name: "trove-notification-sink",
+    modules: true,
+    scriptPath: path.join(dir, "index.js"),
+    modulesRoot: dir,
+    compatibilityDate: "2026-11-01",
+    kvNamespaces: NOTIFIED,
+    queueConsumers: { "trove-notifications": { maxBatchSize: 100, maxBatchTimeout: 0 } },
+  };
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(
     path.join(import.meta.dirname, "../../packages/db/migrations"),
@@ -42,10 +62,11 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             SERVICE_SECRET,
           },
+          kvNamespaces: NOTIFIED,
           // GENERATOR is the real ai-generator, built by test/build-generator.mjs (auxiliary
           // Workers must be built JavaScript with modulesRoot). It shares this D1 database and
           // bucket; CAPTIONS is off here, so only test/caption.test.ts reaches it.
-          workers: [generatorWorker()],
+          workers: [generatorWorker(), notificationSink()],
         },
       }),
     ],

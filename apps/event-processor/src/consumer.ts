@@ -11,10 +11,16 @@ import { servicesFrom, type Services } from "./services";
 /** Dead-letter queues are named after their queue with this suffix (`trove-r2-events-dlq`). */
 const DEAD_LETTER_SUFFIX = "-dlq";
 
-type Handler = (services: Services, key: string, kind: EventKind) => Promise<Outcome>;
+/** `retried`: an earlier delivery of this message failed, so its work may be half done. */
+type Handler = (
+  services: Services,
+  key: string,
+  kind: EventKind,
+  retried: boolean,
+) => Promise<Outcome>;
 
-const handleEvent: Handler = (services, key, kind) =>
-  kind === "create" ? handleCreated(services, key) : handleDeleted(services, key);
+const handleEvent: Handler = (services, key, kind, retried) =>
+  kind === "create" ? handleCreated(services, key, retried) : handleDeleted(services, key);
 
 interface Consumer {
   services: Services;
@@ -57,7 +63,8 @@ async function consumeMessage(consumer: Consumer, message: Message<unknown>): Pr
   }
 
   try {
-    const result = await consumer.handle(consumer.services, key, parsed.kind);
+    const retried = message.attempts > 1;
+    const result = await consumer.handle(consumer.services, key, parsed.kind, retried);
     message.ack();
     // An upload marked failed after every retry is news for whoever runs the service.
     const level = result.outcome === "failed" ? "error" : "info";

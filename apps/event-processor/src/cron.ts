@@ -34,6 +34,7 @@ export async function runCron(env: Env, now: number): Promise<void> {
     expiredDue: expiry?.due,
     expired: expiry?.expired,
     decidedLate: expiry?.decidedLate,
+    notificationsLost: expiry?.notificationsLost,
     listed: reconcile?.listed,
     straysDeleted: reconcile?.straysDeleted,
     youngStraysSkipped: reconcile?.youngSkipped,

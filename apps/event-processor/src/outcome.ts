@@ -8,4 +8,6 @@ export interface Outcome {
   reason?: ReasonCode;
   /** The upload's status when the event found it already decided. */
   status?: FileStatus;
+  /** Set when a notification was queued again for a transition an earlier attempt made. */
+  notification?: "resent";
 }

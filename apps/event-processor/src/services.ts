@@ -1,5 +1,6 @@
 import { createDb, type Db } from "@trove/db";
 import { captionerFrom, type Captioner } from "./caption";
+import { notifierFrom, type Notifier } from "./notify";
 
 /**
  * The bindings the handlers work with, made once per batch or cron run. A binding a new step
@@ -9,8 +10,14 @@ export interface Services {
   bucket: R2Bucket;
   db: Db;
   captions: Captioner;
+  notifier: Notifier;
 }
 
 export function servicesFrom(env: Env): Services {
-  return { bucket: env.BUCKET, db: createDb(env.DB), captions: captionerFrom(env) };
+  return {
+    bucket: env.BUCKET,
+    db: createDb(env.DB),
+    captions: captionerFrom(env),
+    notifier: notifierFrom(env.NOTIFICATIONS),
+  };
 }

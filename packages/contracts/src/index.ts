@@ -3,3 +3,4 @@ export * from "./r2-event";
 export * from "./generations";
 export * from "./uploads";
 export * from "./files";
+export * from "./notifications";

@@ -54,7 +54,7 @@ export function planProvision(
   files: PlanFiles,
   observed: Observed | undefined,
 ): Step[] {
-  const { bucket, eventQueue, deadLetterQueue, database } = resources;
+  const { bucket, eventQueue, deadLetterQueue, otherQueues, database } = resources;
   const steps: Step[] = [];
   const exists = (found: boolean | undefined, what: string) => (found ? `${what} exists` : undefined);
 
@@ -76,8 +76,9 @@ export function planProvision(
     ),
   );
   // The dead-letter queue first: the consumer that names it is deployed later, but a queue
-  // without its DLQ should never be the state an interrupted run leaves behind.
-  for (const queue of [deadLetterQueue, eventQueue]) {
+  // without its DLQ should never be the state an interrupted run leaves behind. Queues that
+  // Workers only send to come after; a producer binding to a missing queue fails the deploy.
+  for (const queue of [deadLetterQueue, eventQueue, ...otherQueues]) {
     steps.push(
       withSkip(
         { title: `Queue ${queue}`, args: ["queues", "create", queue], when: "if the queue is missing" },

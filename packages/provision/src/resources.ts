@@ -17,13 +17,15 @@ export interface Resources {
   /** The queue R2 notifies, consumed with a dead-letter queue. */
   eventQueue: string;
   deadLetterQueue: string;
+  /** Queues Workers only send to (`trove-notifications`), for consumers outside Trove. */
+  otherQueues: string[];
   database: { name: string; migrationsDir: string };
 }
 
 /**
  * Reads the resources from the deployable apps' wrangler.jsonc files, so that names live in one
- * place: the bucket every app binds, the consumer queue that has a dead-letter queue, and the
- * D1 database with its migrations folder (absolute).
+ * place: the bucket every app binds, the consumer queue that has a dead-letter queue, any other
+ * queue a Worker produces to, and the D1 database with its migrations folder (absolute).
  */
 export function resourcesFrom(apps: App[], root: string): Resources {
   const buckets = unique(apps.flatMap((app) => (app.config.r2_buckets ?? []).map((b) => b.bucket_name)));
@@ -38,12 +40,17 @@ export function resourcesFrom(apps: App[], root: string): Resources {
   if (!eventConsumer?.dead_letter_queue) throw new Error("No queue consumer with a dead_letter_queue");
   if (names.length !== 1 || !databases[0]) throw new Error(`Expected one D1 database, found: ${names.join(", ")}`);
 
+  const producers = apps.flatMap((app) => (app.config.queues?.producers ?? []).map((p) => p.queue));
+  const eventQueues = [eventConsumer.queue, eventConsumer.dead_letter_queue];
+  const otherQueues = unique(producers).filter((queue) => !eventQueues.includes(queue));
+
   const { app, db } = databases[0];
   const migrationsDir = path.resolve(root, path.dirname(app.configPath), db.migrations_dir ?? "migrations");
   return {
     bucket: buckets[0] as string,
     eventQueue: eventConsumer.queue,
     deadLetterQueue: eventConsumer.dead_letter_queue,
+    otherQueues,
     database: { name: names[0] as string, migrationsDir },
   };
 }

@@ -33,6 +33,7 @@ describe("provision", () => {
       `r2 bucket cors set trove-uploads --file ${path.join(workDir, "r2-cors.json")} --force`,
       "queues create trove-r2-events-dlq",
       "queues create trove-r2-events",
+      "queues create trove-notifications",
       "r2 bucket notification create trove-uploads --event-types object-create object-delete " +
         "--prefix u/ --queue trove-r2-events --description Trove: uploads to the event processor",
       "d1 create trove",

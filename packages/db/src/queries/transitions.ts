@@ -44,7 +44,8 @@ const now = sql`(unixepoch('subsec') * 1000)`;
  * D1 batch (one transaction). Both statements carry the same guard on the file's current
  * status; the usage update runs first, so it sees the status before the change. A second or
  * late call finds the guard false and changes nothing. Returns whether this call made the
- * transition: only then may anyone be told.
+ * transition: only then may anyone be told. `at` sets `updatedAt` when the caller needs to
+ * know the recorded time (a notification's `occurredAt`); D1's clock is used otherwise.
  */
 async function transition(
   db: Db,
@@ -52,11 +53,12 @@ async function transition(
   from: FileStatus,
   change: Partial<Pick<FileRow, "status" | "reason" | "detectedType" | "etag">>,
   bytes: { reserved: number; used: number },
+  at?: Date,
 ): Promise<boolean> {
   const guard = and(eq(files.id, file.id), eq(files.status, from));
   const updateFile = db
     .update(files)
-    .set({ ...change, updatedAt: now })
+    .set({ ...change, updatedAt: at ?? now })
     .where(guard);
 
   if (bytes.reserved === 0 && bytes.used === 0) {
@@ -92,6 +94,7 @@ export function markReady(
   db: Db,
   file: FileRef,
   found: { detectedType: string; etag: string },
+  at?: Date,
 ): Promise<boolean> {
   return transition(
     db,
@@ -99,6 +102,7 @@ export function markReady(
     "pending",
     { status: "ready", reason: null, detectedType: found.detectedType, etag: found.etag },
     { reserved: -file.size, used: file.size },
+    at,
   );
 }
 
@@ -108,10 +112,11 @@ export function markUnsuccessful(
   file: FileRef,
   status: "rejected" | "expired" | "failed",
   reason: string,
-  detectedType?: string,
+  options: { detectedType?: string | undefined; at?: Date } = {},
 ): Promise<boolean> {
+  const { detectedType, at } = options;
   const change = detectedType === undefined ? { status, reason } : { status, reason, detectedType };
-  return transition(db, file, "pending", change, { reserved: -file.size, used: 0 });
+  return transition(db, file, "pending", change, { reserved: -file.size, used: 0 }, at);
 }
 
 /** `ready` → `deleted`: the file's bytes are no longer used. */

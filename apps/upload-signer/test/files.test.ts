@@ -147,6 +147,23 @@ describe("GET /v1/files/:id/download", () => {
     expect(await typeOf(active.id)).toBe("application/octet-stream");
   });
 
+  it("keeps a UTF-8 charset on text, as the generator stores it, and drops every other parameter", async () => {
+    const user = newUser();
+    const token = await tokenFor(user);
+    const typeOf = async (contentType: string) => {
+      const file = await seedFile(user, { contentType, origin: "generation", filename: "summary.txt" });
+      const link = v.parse(DownloadLinkSchema, await (await call("GET", `/v1/files/${file.id}/download`, { token })).json());
+      return new URL(link.url).searchParams.get("response-content-type");
+    };
+
+    expect(await typeOf("text/plain; charset=utf-8")).toBe("text/plain; charset=utf-8");
+    expect(await typeOf("Text/Plain;Charset=UTF-8")).toBe("text/plain; charset=utf-8");
+    expect(await typeOf("text/plain; charset=iso-8859-1")).toBe("text/plain");
+    expect(await typeOf("image/png; charset=utf-8")).toBe("image/png");
+    expect(await typeOf("text/html; charset=utf-8")).toBe("application/octet-stream");
+    expect(await typeOf("text/plain; charset=utf-8\r\nx-evil: 1")).toBe("application/octet-stream");
+  });
+
   it.each(["pending", "rejected", "deleted"])("404 for a %s file", async (status) => {
     const user = newUser();
     const file = await seedFile(user, { status });

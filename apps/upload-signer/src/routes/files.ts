@@ -7,7 +7,7 @@ import {
 } from "@trove/contracts";
 import { createDb, findUserReadyFile, listReadyFiles, markDeleted, type StoredFile } from "@trove/db";
 import { describeError, parseInput, type ApiRequest } from "@trove/http";
-import { downloadContentType, presignGet } from "@trove/storage";
+import { signDownload } from "@trove/storage";
 import { configFor } from "../config";
 import { decodeCursor, encodeCursor } from "../cursor";
 import { idParam, json, notFound } from "../responses";
@@ -36,13 +36,11 @@ export async function downloadFile(request: ApiRequest, env: Env): Promise<Respo
   const file = await findUserReadyFile(createDb(env.DB), userId, id);
   if (!file) throw notFound("file");
 
-  const link = await presignGet(config.storage, {
-    key: file.key,
-    filename: file.filename,
-    contentType: downloadContentType(file.detectedType ?? file.contentType),
-    expiresInSeconds: config.downloadUrlTtlSeconds,
-  });
-  const body: DownloadLink = { url: link.url, expiresAt: link.expiresAt.toISOString() };
+  const body: DownloadLink = await signDownload(
+    config.storage,
+    { key: file.key, filename: file.filename, contentType: file.detectedType ?? file.contentType },
+    { expiresInSeconds: config.downloadUrlTtlSeconds },
+  );
   return json(body);
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -9,6 +10,14 @@ const SERVICE_SECRET = "test-service-secret-of-32-bytes-min";
 function generatorWorker() {
   const dir = path.join(import.meta.dirname, "../ai-generator");
   const dist = path.join(dir, "dist");
+  // Turbo builds it before this package's tests (it is a devDependency and `test` depends on
+  // `^build`); running vitest here directly uses whatever was last built.
+  if (!existsSync(path.join(dist, "index.js"))) {
+    throw new Error(
+      "apps/ai-generator is not built: run `pnpm build` first, or run these tests with " +
+        "`pnpm turbo run test --filter=@trove/event-processor`, which builds it.",
+    );
+  }
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(dir, "wrangler.jsonc"));
   const { modulesRules: _rules, ...options } = workerOptions;
   return {
@@ -63,13 +72,13 @@ export default defineConfig(async () => {
             SERVICE_SECRET,
           },
           kvNamespaces: NOTIFIED,
-          // GENERATOR is the real ai-generator, built by test/build-generator.mjs (auxiliary
-          // Workers must be built JavaScript with modulesRoot). It shares this D1 database and
+          // GENERATOR is the real ai-generator, as built JavaScript (auxiliary Workers must be
+          // built, with modulesRoot). It shares this D1 database and
           // bucket; CAPTIONS is off here, so only test/caption.test.ts reaches it.
           workers: [generatorWorker(), notificationSink()],
         },
       }),
     ],
-    test: { globalSetup: ["./test/build-generator.mjs"], setupFiles: ["./test/apply-migrations.ts"] },
+    test: { setupFiles: ["./test/apply-migrations.ts"] },
   };
 });

@@ -1,6 +1,7 @@
 import * as v from "valibot";
-import { readAuthConfig, serviceKey, type AuthConfig } from "@trove/auth";
+import { AuthEnvSchema, readAuthConfig, serviceKey, type AuthConfig } from "@trove/auth";
 import type { GenerationKind } from "@trove/contracts";
+import { HttpError, type Logger } from "@trove/http";
 
 export const PROVIDER_NAMES = ["echo", "workers-ai", "openai"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -27,35 +28,47 @@ export interface AiBinding {
   run(model: string, inputs: Record<string, unknown>): Promise<unknown>;
 }
 
+// Messages name the rule, never the value: they reach a log line, and some settings are secrets.
 const integer = (fallback: number, min: number, max: number) =>
   v.optional(
-    v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(min), v.maxValue(max)),
+    v.pipe(
+      v.string("must be a string"),
+      v.regex(/^\d{1,16}$/, "must be a whole number"),
+      v.transform(Number),
+      v.minValue(min, `must be at least ${min}`),
+      v.maxValue(max, `must be at most ${max}`),
+    ),
     String(fallback),
   );
 
 const modelList = v.optional(
   v.pipe(
-    v.string(),
+    v.string("must be a comma-separated list"),
     v.transform((list) => list.split(",").map((model) => model.trim()).filter(Boolean)),
   ),
 );
 
+const setString = v.pipe(v.string("must be set"), v.minLength(1, "must not be empty"));
+
 const EnvSchema = v.object({
-  AI_PROVIDER: v.optional(v.picklist(PROVIDER_NAMES, "AI_PROVIDER must be echo, workers-ai or openai."), "echo"),
+  AI_PROVIDER: v.optional(v.picklist(PROVIDER_NAMES, "must be echo, workers-ai or openai"), "echo"),
   AI_TEXT_MODELS: modelList,
   AI_IMAGE_MODELS: modelList,
   AI_CAPTION_MODELS: modelList,
   AI_TIMEOUT_MS: integer(60_000, 100, 600_000),
-  OPENAI_BASE_URL: v.optional(v.pipe(v.string(), v.url("OPENAI_BASE_URL must be a URL."))),
-  OPENAI_API_KEY: v.optional(v.string()),
+  OPENAI_BASE_URL: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
+  OPENAI_API_KEY: v.optional(v.string("must be a string")),
   MAX_OUTPUT_BYTES: integer(10 * 1024 * 1024, 1, 100 * 1024 * 1024),
   USER_QUOTA_BYTES: integer(1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
   DOWNLOAD_URL_TTL_SECONDS: integer(300, 1, 7 * 24 * 3600),
-  R2_ENDPOINT: v.pipe(v.string(), v.url()),
-  R2_BUCKET_NAME: v.pipe(v.string(), v.minLength(1)),
-  R2_ACCESS_KEY_ID: v.pipe(v.string(), v.minLength(1)),
-  R2_SECRET_ACCESS_KEY: v.pipe(v.string(), v.minLength(1)),
-  SERVICE_SECRET: v.string(),
+  R2_ENDPOINT: v.pipe(v.string("must be set"), v.url("must be a URL")),
+  R2_BUCKET_NAME: setString,
+  R2_ACCESS_KEY_ID: setString,
+  R2_SECRET_ACCESS_KEY: setString,
+  SERVICE_SECRET: v.pipe(
+    v.string("must be set"),
+    v.check(isServiceKey, "is too short for HS256 (at least 32 bytes)"),
+  ),
 });
 
 /** The generator's settings, parsed once per environment at the Worker's edge. */
@@ -73,37 +86,45 @@ export interface Config {
   auth: AuthConfig;
 }
 
-const cache = new WeakMap<object, Config>();
+type Parsed = { ok: true; config: Config } | { ok: false; settings: string[] };
 
-/** Reads the Worker's env into a Config; throws one clear message when it is wrong. */
-export function readConfig(env: Env): Config {
-  const cached = cache.get(env);
-  if (cached) return cached;
-  const config = parse(env as unknown as Record<string, unknown>);
-  cache.set(env, config);
-  return config;
+// Bindings do not change while an isolate lives, so each env object is parsed once.
+const parsedByEnv = new WeakMap<object, Parsed>();
+
+/**
+ * The generator's settings, or a 500 `misconfigured` problem (an RPC caller gets the same
+ * status and code). The log line names the settings that are wrong and why, never their values.
+ */
+export function readConfig(env: Env, log: Logger): Config {
+  let parsed = parsedByEnv.get(env);
+  if (!parsed) {
+    parsed = parse(env as unknown as Record<string, unknown>);
+    parsedByEnv.set(env, parsed);
+  }
+  if (parsed.ok) return parsed.config;
+
+  log.error("misconfigured", { settings: parsed.settings.join(", ") });
+  throw new HttpError(500, "misconfigured", "The generation service is not configured correctly.");
 }
 
-function parse(env: Record<string, unknown>): Config {
+function parse(env: Record<string, unknown>): Parsed {
   const result = v.safeParse(EnvSchema, env);
-  if (!result.success) {
-    const problems = result.issues.map((issue) => `${v.getDotPath(issue) ?? "env"}: ${issue.message}`);
-    throw new Error(`ai-generator configuration is invalid: ${problems.join("; ")}`);
-  }
+  const auth = v.safeParse(AuthEnvSchema, env);
+  const settings = [...(result.success ? [] : describe(result.issues)), ...(auth.success ? [] : describe(auth.issues))];
+  if (!result.success || !auth.success) return { ok: false, settings };
   const parsed = result.output;
-  serviceKey(parsed.SERVICE_SECRET);
 
   const provider = parsed.AI_PROVIDER;
   const ai = isAiBinding(env.AI) ? env.AI : undefined;
   if (provider === "workers-ai" && !ai) {
-    throw new Error('AI_PROVIDER is "workers-ai" but the Worker has no AI binding: add "ai": { "binding": "AI" }.');
+    return { ok: false, settings: ['AI: AI_PROVIDER is "workers-ai" but the Worker has no AI binding'] };
   }
   if (provider === "openai" && !parsed.OPENAI_BASE_URL) {
-    throw new Error('AI_PROVIDER is "openai" but OPENAI_BASE_URL is not set.');
+    return { ok: false, settings: ['OPENAI_BASE_URL: must be set when AI_PROVIDER is "openai"'] };
   }
 
   const defaults = DEFAULT_MODELS[provider];
-  return {
+  const config: Config = {
     provider,
     models: {
       text: nonEmpty(parsed.AI_TEXT_MODELS) ?? defaults.text,
@@ -127,6 +148,26 @@ function parse(env: Record<string, unknown>): Config {
     serviceSecret: parsed.SERVICE_SECRET,
     auth: readAuthConfig(env),
   };
+  return { ok: true, config };
+}
+
+/** "NAME: rule" for each issue. Only our own messages are used: valibot's quote the input. */
+function describe(issues: readonly v.BaseIssue<unknown>[]): string[] {
+  return issues.map((issue) => {
+    const name = v.getDotPath(issue) ?? "AUTH_SECRET or AUTH_JWKS_URL";
+    const own = issue.message.startsWith("Invalid ") ? "is not valid" : issue.message;
+    return `${name}: ${own}`;
+  });
+}
+
+/** @trove/auth's own rule for service secrets, so the two cannot drift apart. */
+function isServiceKey(secret: string): boolean {
+  try {
+    serviceKey(secret);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function nonEmpty(list: string[] | undefined): string[] | undefined {

@@ -57,7 +57,7 @@ export class GeneratorEntrypoint extends WorkerEntrypoint<Env> implements Genera
     const requestId = crypto.randomUUID();
     const log = createLogger({ worker: "ai-generator", requestId, rpc: method });
     try {
-      const config = readConfig(this.env);
+      const config = readConfig(this.env, log);
       const { userId, caller } = await verifyServiceAssertion(assertion, {
         secret: config.serviceSecret,
         audience: SERVICE_AUDIENCE,

@@ -13,7 +13,7 @@ export const router = createApiRouter<[Env, ExecutionContext]>("ai-generator");
 router.get("/healthz", () => Response.json({ ok: true, worker: "ai-generator" }));
 
 router.post("/v1/generations", async (request: ApiRequest, env: Env) => {
-  const config = readConfig(env);
+  const config = readConfig(env, request.ctx.log);
   const { userId } = await authenticate(request, config.auth, "generations:write");
   const body = await readJson(request, GenerationRequestSchema);
   const idempotencyKey = idempotencyKeyOf(request);
@@ -28,7 +28,7 @@ router.post("/v1/generations", async (request: ApiRequest, env: Env) => {
 });
 
 router.get("/v1/generations/:id", async (request: ApiRequest, env: Env) => {
-  const config = readConfig(env);
+  const config = readConfig(env, request.ctx.log);
   const { userId } = await authenticate(request, config.auth, "generations:read");
   const id = request.params.id ?? "";
   const record = GENERATION_ID.test(id) ? await findGeneration(createDb(env.DB), userId, id) : undefined;

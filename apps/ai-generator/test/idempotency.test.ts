@@ -73,7 +73,7 @@ describe("Idempotency-Key", () => {
     const id = crypto.randomUUID();
     const key = `g/${userId}/${id}`;
     await env.BUCKET.put(key, "already here");
-    const config = readConfig(env);
+    const config = readConfig(env, createLogger({ worker: "test" }));
 
     const outcome = await storeGeneration(env, config, createLogger({ worker: "test" }), {
       id,

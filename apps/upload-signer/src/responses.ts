@@ -1,10 +1,5 @@
 import { HttpError } from "@trove/http";
 
-/** A JSON answer. Bodies carry signed URLs or private metadata, so nothing caches them. */
-export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: { "cache-control": "no-store" } });
-}
-
 // Ids are server-made; anything else cannot name a row, so it is simply not found.
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -119,6 +119,7 @@ describe("GET /v1/files/:id/download", () => {
     const response = await call("GET", `/v1/files/${file.id}/download`, { token: await tokenFor(user) });
 
     expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
     const link = v.parse(DownloadLinkSchema, await response.json());
     const url = new URL(link.url);
     expect(url.origin).toBe(env.R2_ENDPOINT);

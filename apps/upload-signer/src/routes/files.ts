@@ -6,11 +6,11 @@ import {
   type FileList,
 } from "@trove/contracts";
 import { createDb, findUserReadyFile, listReadyFiles, markDeleted, type StoredFile } from "@trove/db";
-import { describeError, parseInput, type ApiRequest } from "@trove/http";
+import { describeError, jsonResponse, parseInput, type ApiRequest } from "@trove/http";
 import { signDownload } from "@trove/storage";
 import { configFor } from "../config";
 import { decodeCursor, encodeCursor } from "../cursor";
-import { idParam, json, notFound } from "../responses";
+import { idParam, notFound } from "../responses";
 
 /** `GET /v1/files`: the caller's ready files, newest first, a page at a time. */
 export async function listFiles(request: ApiRequest, env: Env): Promise<Response> {
@@ -24,7 +24,7 @@ export async function listFiles(request: ApiRequest, env: Env): Promise<Response
     items: page.rows.map(toFileItem),
     nextCursor: page.next ? encodeCursor(page.next) : null,
   };
-  return json(body);
+  return jsonResponse(body);
 }
 
 /** `GET /v1/files/:id/download`: a short-lived GET that saves the file as an attachment. */
@@ -41,7 +41,7 @@ export async function downloadFile(request: ApiRequest, env: Env): Promise<Respo
     { key: file.key, filename: file.filename, contentType: file.detectedType ?? file.contentType },
     { expiresInSeconds: config.downloadUrlTtlSeconds },
   );
-  return json(body);
+  return jsonResponse(body);
 }
 
 /**

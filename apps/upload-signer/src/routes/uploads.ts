@@ -7,12 +7,11 @@ import {
   releaseReservedBytes,
   reserveBytes,
 } from "@trove/db";
-import { HttpError, readJson, type ApiRequest } from "@trove/http";
+import { HttpError, enforceRateLimit, jsonResponse, readJson, type ApiRequest } from "@trove/http";
 import { presignPut } from "@trove/storage";
 import { configFor } from "../config";
 import { checkUploadPolicy } from "../policy";
-import { limitUploadRequests } from "../rate-limit";
-import { idParam, json, notFound } from "../responses";
+import { idParam, notFound } from "../responses";
 
 /**
  * `POST /v1/uploads`: checks the intent against policy and quota, records a pending upload
@@ -22,7 +21,7 @@ import { idParam, json, notFound } from "../responses";
 export async function createUpload(request: ApiRequest, env: Env): Promise<Response> {
   const config = configFor(env, request.ctx.log);
   const { userId } = await authenticate(request, config.auth, "uploads:write");
-  await limitUploadRequests(env.UPLOAD_RATE_LIMIT, userId);
+  await enforceRateLimit(env.UPLOAD_RATE_LIMIT, userId, "upload requests");
 
   const intent = await readJson(request, UploadIntentSchema);
   checkUploadPolicy(intent, config);
@@ -81,7 +80,7 @@ export async function createUpload(request: ApiRequest, env: Env): Promise<Respo
     expiresAt: put.expiresAt.toISOString(),
     upload: { method: "PUT", url: put.url, headers: put.headers },
   };
-  return json(body, 201);
+  return jsonResponse(body, 201);
 }
 
 /** `GET /v1/uploads/:id`: the upload's place in its lifecycle. */
@@ -104,5 +103,5 @@ export async function getUpload(request: ApiRequest, env: Env): Promise<Response
   };
   if (row.detectedType) body.detectedType = row.detectedType;
   if (row.reason) body.reason = row.reason;
-  return json(body);
+  return jsonResponse(body);
 }

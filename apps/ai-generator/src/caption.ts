@@ -1,7 +1,7 @@
 import type { Caption } from "@trove/contracts";
 import { createDb, findReadyFile, setFileCaption } from "@trove/db";
 import { HttpError } from "@trove/http";
-import { providerProblem } from "./errors";
+import { logProviderFailure, providerProblem } from "./errors";
 import type { GeneratorContext } from "./generate";
 import { checkRate } from "./limits";
 import { resolveModel } from "./models";
@@ -47,7 +47,7 @@ export async function captionFile(ctx: GeneratorContext, userId: string, fileId:
     caption = (await provider.caption({ bytes, contentType: file.contentType }, call)).slice(0, MAX_CAPTION_CHARS);
   } catch (error) {
     if (error instanceof ProviderError) {
-      log.warn("caption provider failed", { provider: error.provider, model, failure: error.failure, detail: error.message });
+      logProviderFailure(log, "caption provider failed", error, model);
       throw providerProblem(error);
     }
     throw error;

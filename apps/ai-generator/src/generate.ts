@@ -2,7 +2,7 @@ import type { Generation, GenerationKind } from "@trove/contracts";
 import { createDb, findGeneration, findGenerationByIdempotencyKey, type GenerationRecord } from "@trove/db";
 import { HttpError, type Logger } from "@trove/http";
 import type { Config } from "./config";
-import { providerProblem } from "./errors";
+import { logProviderFailure, providerProblem } from "./errors";
 import { sha256Bytes, sha256Hex, toHex } from "./hash";
 import { checkQuotaRoom, checkRate, quotaExceeded } from "./limits";
 import { resolveModel } from "./models";
@@ -105,7 +105,7 @@ async function callModel(
     return input.kind === "text" ? await provider.text(input.prompt, call) : await provider.image(input.prompt, call);
   } catch (error) {
     if (error instanceof ProviderError) {
-      ctx.log.warn("provider failed", { provider: error.provider, model, failure: error.failure, detail: error.message });
+      logProviderFailure(ctx.log, "provider failed", error, model, input.prompt);
       throw providerProblem(error);
     }
     throw error;

@@ -46,6 +46,13 @@ describe("openai provider", () => {
     expect(new Uint8Array(await stored!.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
   });
 
+  // What a caller is told: the provider and the kind of failure, never the upstream's words.
+  const FIXED_DETAIL = {
+    provider_error: "The openai provider failed or could not be reached.",
+    provider_bad_output: "The openai provider answered with output that is empty or not what was asked for.",
+    provider_timeout: "The openai provider did not answer in time.",
+  } as const;
+
   it.each([
     ["text", "stub-error-500", 502, "provider_error", "an HTTP 500 error answer"],
     ["text", "stub-error-401", 502, "provider_error", "a rejected API key"],
@@ -67,7 +74,7 @@ describe("openai provider", () => {
     expect(response.status).toBe(status);
     const problem = await readProblem(response);
     expect(problem.code).toBe(code);
-    expect(problem.detail).toContain("openai");
+    expect(problem.detail).toBe(FIXED_DETAIL[code]);
     expect(await stubCalls(marker)).toHaveLength(1);
     await expectNothingStored(userId);
   });
@@ -112,7 +119,8 @@ describe("openai provider", () => {
     expect(response.status).toBe(502);
     const problem = await readProblem(response);
     expect(problem.code).toBe("provider_error");
-    expect(problem.detail).toContain("openai");
+    // A fixed sentence: the transport's own error (addresses, messages) stays in the log.
+    expect(problem.detail).toBe("The openai provider failed or could not be reached.");
     await expectNothingStored(userId);
   });
 });

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as v from "valibot";
 import { GenerationSchema } from "@trove/contracts";
 import { base64, GIF, JPEG_HEAD, PNG, streamOf } from "./fixtures";
-import { envWith, expectNothingStored, newUser, readProblem, requestGeneration } from "./helpers";
+import { envWith, expectNothingStored, newMarker, newUser, readProblem, requestGeneration } from "./helpers";
 
 /**
  * A stand-in for Cloudflare's Workers AI binding (an outside service): answers with what the
@@ -118,6 +118,25 @@ describe("workers-ai provider", () => {
     const problem = await readProblem(response);
     expect(problem).toMatchObject({ code: "provider_error" });
     expect(problem.detail).toContain("workers-ai");
+    await expectNothingStored(userId);
+  });
+
+  it("keeps the binding's own error text out of the answer, and the prompt out of the log", async () => {
+    const userId = newUser();
+    const marker = newMarker();
+    const ai = standInAi(() => {
+      throw new Error(`3010: bad input near "${marker}" on inference-host-17`);
+    });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const response = await requestGeneration(userId, { kind: "text", prompt: marker }, { env: aiEnv(ai) });
+    const logged = warn.mock.calls.map((call) => String(call[0])).join("\n");
+    warn.mockRestore();
+
+    expect(response.status).toBe(502);
+    const problem = await readProblem(response);
+    expect(problem.detail).toBe("The workers-ai provider failed or could not be reached.");
+    expect(logged).toContain("inference-host-17");
+    expect(logged).not.toContain(marker);
     await expectNothingStored(userId);
   });
 

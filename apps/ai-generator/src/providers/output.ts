@@ -62,7 +62,7 @@ export async function readLimited(
 }
 
 export function tooLarge(provider: ProviderName, maxBytes: number): ProviderError {
-  return new ProviderError(provider, "too_large", `The model's output is over the ${maxBytes}-byte limit.`);
+  return new ProviderError(provider, "too_large", `The model's output is over the ${maxBytes}-byte limit.`, maxBytes);
 }
 
 /** Bytes as base64, for sending an image to a model. */

@@ -44,11 +44,15 @@ export type ProviderFailure = "unavailable" | "timeout" | "malformed" | "too_lar
 export class ProviderError extends Error {
   readonly provider: ProviderName;
   readonly failure: ProviderFailure;
+  /** For `too_large`: the configured limit the output went over, which the caller may be told. */
+  readonly limitBytes: number | undefined;
 
-  constructor(provider: ProviderName, failure: ProviderFailure, message: string) {
+  /** `message` is for logs only: it may carry the upstream's own words. */
+  constructor(provider: ProviderName, failure: ProviderFailure, message: string, limitBytes?: number) {
     super(message);
     this.name = "ProviderError";
     this.provider = provider;
     this.failure = failure;
+    this.limitBytes = limitBytes;
   }
 }

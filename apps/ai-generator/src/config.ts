@@ -59,6 +59,7 @@ const EnvSchema = v.object({
   OPENAI_BASE_URL: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
   OPENAI_API_KEY: v.optional(v.string("must be a string")),
   MAX_OUTPUT_BYTES: integer(10 * 1024 * 1024, 1, 100 * 1024 * 1024),
+  MAX_CAPTION_IMAGE_BYTES: integer(1024 * 1024, 1, 20 * 1024 * 1024),
   USER_QUOTA_BYTES: integer(1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
   DOWNLOAD_URL_TTL_SECONDS: integer(300, 1, 7 * 24 * 3600),
   R2_ENDPOINT: v.pipe(v.string("must be set"), v.url("must be a URL")),
@@ -79,6 +80,11 @@ export interface Config {
   openai: { baseUrl: string; apiKey: string | undefined } | undefined;
   ai: AiBinding | undefined;
   maxOutputBytes: number;
+  /**
+   * Largest image sent to a caption model. Kept well under maxOutputBytes: the image is held
+   * in memory and, for Workers AI, copied into an array of numbers (several bytes per byte).
+   */
+  maxCaptionImageBytes: number;
   quotaBytes: number;
   downloadTtlSeconds: number;
   storage: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string };
@@ -137,6 +143,7 @@ function parse(env: Record<string, unknown>): Parsed {
       : undefined,
     ai,
     maxOutputBytes: parsed.MAX_OUTPUT_BYTES,
+    maxCaptionImageBytes: parsed.MAX_CAPTION_IMAGE_BYTES,
     quotaBytes: parsed.USER_QUOTA_BYTES,
     downloadTtlSeconds: parsed.DOWNLOAD_URL_TTL_SECONDS,
     storage: {

@@ -1,6 +1,6 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as v from "valibot";
 import { signServiceAssertion } from "@trove/auth";
 import { GenerationSchema, type RpcResult } from "@trove/contracts";
@@ -162,6 +162,39 @@ describe("GeneratorEntrypoint.caption", () => {
     expect(result).toMatchObject({ ok: true, value: { caption: "A grey rectangle.", model: "@cf/llava-hf/llava-1.5-7b-hf" } });
     expect(seen[0]?.image).toEqual(Array.from(PNG));
     expect(await captionOf(fileId)).toBe("A grey rectangle.");
+  });
+
+  it("gives no caption to an image over MAX_CAPTION_IMAGE_BYTES (1 MiB by default), says why, calls no model", async () => {
+    const userId = newUser();
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(PNG);
+    const fileId = await readyFile(userId, "image/png", big);
+    const seen: unknown[] = [];
+    const ai = { run: async (_model: string, inputs: unknown) => (seen.push(inputs), { description: "never" }) };
+    const entrypoint = new GeneratorEntrypoint(createExecutionContext(), envWith({ AI_PROVIDER: "workers-ai", AI: ai }));
+    const info = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    const result = await entrypoint.caption({ assertion: await assertionFor(userId), fileId });
+    const logged = info.mock.calls.map((call) => String(call[0]));
+    info.mockRestore();
+
+    expectRefused(result, 413, "image_too_large");
+    expect(result.ok ? "" : result.detail).toBe("Images over 1048576 bytes get no caption.");
+    expect(seen).toEqual([]);
+    expect(await captionOf(fileId)).toBeNull();
+    const skipped = logged.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.message === "caption skipped");
+    expect(skipped).toMatchObject({ reason: "image_too_large", fileId, bytes: big.byteLength, limitBytes: 1024 * 1024 });
+  });
+
+  it("captions an image at the configured limit and refuses one a byte over it", async () => {
+    const userId = newUser();
+    const fileId = await readyFile(userId);
+    const at = new GeneratorEntrypoint(createExecutionContext(), envWith({ MAX_CAPTION_IMAGE_BYTES: String(PNG.byteLength) }));
+    expect(await at.caption({ assertion: await assertionFor(userId), fileId })).toMatchObject({ ok: true });
+
+    const other = await readyFile(userId);
+    const under = new GeneratorEntrypoint(createExecutionContext(), envWith({ MAX_CAPTION_IMAGE_BYTES: String(PNG.byteLength - 1) }));
+    expectRefused(await under.caption({ assertion: await assertionFor(userId), fileId: other }), 413, "image_too_large");
+    expect(await captionOf(other)).toBeNull();
   });
 
   it("treats another user's file as not found and leaves it alone", async () => {

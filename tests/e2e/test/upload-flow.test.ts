@@ -178,7 +178,7 @@ describe("files that are rejected or refused, leaving nothing in the bucket", ()
 
     const state = await alice.settle(created.id);
     expect(state.status).toBe("rejected");
-    expect(state.reason).toBeTruthy();
+    expect(state.reason).toMatch(/^active_content: .*HTML/i);
     expect(await eventuallyGone(created.key)).toBe(true);
 
     const link = await alice.call("GET", `/v1/files/${created.id}/download`);
@@ -202,6 +202,7 @@ describe("files that are rejected or refused, leaving nothing in the bucket", ()
 
     const state = await alice.settle(created.id);
     expect(state.status).toBe("rejected");
+    expect(state.reason).toMatch(/^active_content: .*script/i);
     expect(await eventuallyGone(created.key)).toBe(true);
   });
 

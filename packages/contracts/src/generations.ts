@@ -1,7 +1,10 @@
 import * as v from "valibot";
 
-/** What a generation can produce. */
-export const GENERATION_KINDS = ["text", "image"] as const;
+/**
+ * What a generation can produce: text (`text/plain`), an image (its sniffed type) or a JSON
+ * object (`application/json`).
+ */
+export const GENERATION_KINDS = ["text", "image", "json"] as const;
 export type GenerationKind = (typeof GENERATION_KINDS)[number];
 
 /** Longest prompt accepted, in UTF-16 code units (what `String.length` counts). */
@@ -34,7 +37,7 @@ export const ModelNameSchema = v.pipe(
 
 /** Body of `POST /v1/generations`. Unknown fields are refused so typos do not pass silently. */
 export const GenerationRequestSchema = v.strictObject({
-  kind: v.picklist(GENERATION_KINDS, 'The kind must be "text" or "image".'),
+  kind: v.picklist(GENERATION_KINDS, 'The kind must be "text", "image" or "json".'),
   prompt: PromptSchema,
   model: v.optional(ModelNameSchema),
 });

@@ -284,7 +284,7 @@ function paths(requests: Record<string, JsonSchema>): Json {
     "/v1/generations": {
       post: operation({
         operationId: "createGeneration",
-        summary: "Generates text or an image with a model, stores and records it.",
+        summary: "Generates text, an image or a JSON object with a model, stores and records it.",
         tags: generations,
         scope: "generations:write",
         parameters: [

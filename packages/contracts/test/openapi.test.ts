@@ -134,6 +134,6 @@ describe("openapi.json", () => {
     expect(intent.properties.sha256.pattern).toBe("^[0-9a-fA-F]{64}$");
     const generation = document.components.schemas.GenerationRequest;
     expect(generation.additionalProperties).toBe(false);
-    expect(generation.properties.kind.enum).toEqual(["text", "image"]);
+    expect(generation.properties.kind.enum).toEqual(["text", "image", "json"]);
   });
 });

@@ -69,7 +69,7 @@ export const generations = sqliteTable(
       .notNull()
       .references(() => files.id),
     ownerId: text("owner_id").notNull(),
-    kind: text("kind", { enum: ["text", "image"] }).notNull(),
+    kind: text("kind", { enum: ["text", "image", "json"] }).notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
     promptSha256: text("prompt_sha256").notNull(),

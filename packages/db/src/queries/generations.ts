@@ -7,7 +7,7 @@ export interface NewGeneration {
   id: string;
   ownerId: string;
   key: string;
-  kind: "text" | "image";
+  kind: "text" | "image" | "json";
   filename: string;
   contentType: string;
   /** The media type without parameters (`text/plain` for `text/plain; charset=utf-8`). */

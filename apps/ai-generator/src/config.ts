@@ -6,7 +6,7 @@ import { HttpError, type Logger } from "@trove/http";
 export const PROVIDER_NAMES = ["echo", "workers-ai", "openai"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
-/** What a model is asked for: the two generation kinds, and captions of uploaded images. */
+/** What a model is asked for: the generation kinds, and captions of uploaded images. */
 export type ModelTask = GenerationKind | "caption";
 
 /**
@@ -14,13 +14,14 @@ export type ModelTask = GenerationKind | "caption";
  * default; a request for any other model is refused before a provider is called.
  */
 const DEFAULT_MODELS: Record<ProviderName, Record<ModelTask, string[]>> = {
-  echo: { text: ["echo-text"], image: ["echo-image"], caption: ["echo-caption"] },
+  echo: { text: ["echo-text"], image: ["echo-image"], json: ["echo-json"], caption: ["echo-caption"] },
   "workers-ai": {
     text: ["@cf/meta/llama-3.1-8b-instruct"],
+    json: ["@cf/meta/llama-3.1-8b-instruct"],
     image: ["@cf/black-forest-labs/flux-1-schnell"],
     caption: ["@cf/llava-hf/llava-1.5-7b-hf"],
   },
-  openai: { text: ["gpt-4o-mini"], image: ["gpt-image-1"], caption: ["gpt-4o-mini"] },
+  openai: { text: ["gpt-4o-mini"], image: ["gpt-image-1"], json: ["gpt-4o-mini"], caption: ["gpt-4o-mini"] },
 };
 
 /** A model call that answers only through Cloudflare's `AI` binding; shaped for a test double. */
@@ -54,6 +55,7 @@ const EnvSchema = v.object({
   AI_PROVIDER: v.optional(v.picklist(PROVIDER_NAMES, "must be echo, workers-ai or openai"), "echo"),
   AI_TEXT_MODELS: modelList,
   AI_IMAGE_MODELS: modelList,
+  AI_JSON_MODELS: modelList,
   AI_CAPTION_MODELS: modelList,
   AI_TIMEOUT_MS: integer(60_000, 100, 600_000),
   OPENAI_BASE_URL: v.optional(v.pipe(v.string("must be a URL"), v.url("must be a URL"))),
@@ -135,6 +137,7 @@ function parse(env: Record<string, unknown>): Parsed {
     models: {
       text: nonEmpty(parsed.AI_TEXT_MODELS) ?? defaults.text,
       image: nonEmpty(parsed.AI_IMAGE_MODELS) ?? defaults.image,
+      json: nonEmpty(parsed.AI_JSON_MODELS) ?? defaults.json,
       caption: nonEmpty(parsed.AI_CAPTION_MODELS) ?? defaults.caption,
     },
     timeoutMs: parsed.AI_TIMEOUT_MS,

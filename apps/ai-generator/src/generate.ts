@@ -102,7 +102,7 @@ async function callModel(
 ): Promise<ModelOutput> {
   const call = { model, signal: AbortSignal.timeout(ctx.config.timeoutMs), maxBytes: ctx.config.maxOutputBytes };
   try {
-    return input.kind === "text" ? await provider.text(input.prompt, call) : await provider.image(input.prompt, call);
+    return await provider[input.kind](input.prompt, call);
   } catch (error) {
     if (error instanceof ProviderError) {
       logProviderFailure(ctx.log, "provider failed", error, model, input.prompt);

@@ -10,6 +10,7 @@ const EXTENSIONS: Record<string, string> = {
   "image/webp": "webp",
   "image/gif": "gif",
   "image/avif": "avif",
+  "application/json": "json",
 };
 
 /** The name a generated file is listed and downloaded under. */

@@ -36,6 +36,33 @@ describe("echo provider", () => {
     expect(await fileTypeFromBuffer(one.bytes)).toMatchObject({ mime: "image/png" });
   });
 
+  it("makes a deterministic JSON object that says it is echo output", async () => {
+    const echo = createEchoProvider();
+    const first = await echo.json("a list of moons", { ...call(), model: "echo-json" });
+    const second = await echo.json("a list of moons", { ...call(), model: "echo-json" });
+    const value = JSON.parse(new TextDecoder().decode(first.bytes));
+
+    expect(first.contentType).toBe("application/json");
+    expect(value).toMatchObject({ echo: true, model: "echo-json", prompt: "a list of moons", words: 4 });
+    expect(value.notice).toMatch(/echo output/i);
+    expect(value.promptSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(second.bytes).toEqual(first.bytes);
+  });
+
+  it("stores a JSON generation as application/json and signs its download with that type", async () => {
+    const response = await requestGeneration(newUser(), { kind: "json", prompt: "moons as json" });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ kind: "json", provider: "echo", model: "echo-json", contentType: "application/json" });
+    const object = await env.BUCKET.get(body.key);
+    expect(object?.httpMetadata?.contentType).toBe("application/json");
+    expect(object?.httpMetadata?.contentDisposition).toMatch(/\.json"?$/);
+    expect(JSON.parse(await object!.text())).toMatchObject({ echo: true, prompt: "moons as json" });
+    const url = new URL(body.download!.url);
+    expect(url.searchParams.get("response-content-type")).toBe("application/json");
+  });
+
   it("is what POST /v1/generations uses with no configuration", async () => {
     const userId = newUser();
     const response = await requestGeneration(userId, { kind: "text", prompt: "hello there" });

@@ -37,6 +37,7 @@ export function openaiEnv(overrides: Record<string, unknown> = {}): Env {
     OPENAI_API_KEY: "sk-test-key",
     AI_TEXT_MODELS: "stub-chat,stub-error-500,stub-error-401,stub-error-429,stub-slow,stub-empty,stub-no-choices,stub-not-json,stub-huge,stub-flood",
     AI_IMAGE_MODELS: "stub-image,stub-image-text,stub-image-svg,stub-image-bad-b64,stub-image-url,stub-error-500",
+    AI_JSON_MODELS: "stub-json,stub-json-array,stub-chat,stub-error-500",
     AI_CAPTION_MODELS: "stub-chat",
     AI_TIMEOUT_MS: "500",
     ...overrides,

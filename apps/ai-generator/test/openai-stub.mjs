@@ -53,9 +53,12 @@ async function handle(request, response) {
 }
 
 function chat(response, model, payload) {
-  const message = payload.messages?.[0]?.content;
+  const message = payload.messages?.findLast?.((each) => each.role === "user")?.content;
   let content;
   if (model === "stub-empty") content = "";
+  // JSON mode: content is a JSON text, as OpenAI sends it; only when response_format asks for it.
+  else if (model === "stub-json" && payload.response_format?.type === "json_object") content = JSON.stringify({ answer: "stub", to: message });
+  else if (model === "stub-json-array") content = "[1, 2, 3]";
   else if (model === "stub-huge") content = "x".repeat(20_000);
   // Larger than any test's MAX_OUTPUT_BYTES plus the room the provider leaves for the JSON.
   else if (model === "stub-flood") content = "x".repeat(200_000);

@@ -46,6 +46,35 @@ describe("openai provider", () => {
     expect(new Uint8Array(await stored!.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
   });
 
+  it("asks for a JSON object with response_format json_object and stores it as application/json", async () => {
+    const marker = newMarker();
+    const response = await requestGeneration(newUser(), { kind: "json", prompt: marker, model: "stub-json" }, { env: openaiEnv() });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ kind: "json", contentType: "application/json", model: "stub-json", provider: "openai" });
+    const sent = JSON.parse((await stubCalls(marker))[0]!.body);
+    expect(sent.response_format).toEqual({ type: "json_object" });
+    expect(sent.messages.at(-1)).toEqual({ role: "user", content: marker });
+    // OpenAI's JSON mode needs the word JSON in the conversation, or the model may never stop.
+    expect(JSON.stringify(sent.messages[0])).toMatch(/JSON/);
+    const stored = await env.BUCKET.get(body.key);
+    expect(stored?.httpMetadata?.contentType).toBe("application/json");
+    expect(JSON.parse(await stored!.text())).toEqual({ answer: "stub", to: marker });
+  });
+
+  it.each([
+    ["stub-chat", "plain text"],
+    ["stub-json-array", "a JSON array, not an object"],
+  ])("answers 502 provider_bad_output for a JSON request answered with %s (%s)", async (model) => {
+    const userId = newUser();
+    const response = await requestGeneration(userId, { kind: "json", prompt: "give me json", model }, { env: openaiEnv() });
+
+    expect(response.status).toBe(502);
+    expect((await readProblem(response)).code).toBe("provider_bad_output");
+    await expectNothingStored(userId);
+  });
+
   // What a caller is told: the provider and the kind of failure, never the upstream's words.
   const FIXED_DETAIL = {
     provider_error: "The openai provider failed or could not be reached.",

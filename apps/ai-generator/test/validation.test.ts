@@ -35,6 +35,7 @@ describe("bad input to POST /v1/generations", () => {
     ["a malformed model name", (m) => ({ kind: "text", prompt: m, model: "../../etc/passwd" }), 400, "invalid_request"],
     ["a model the deployment has not allowed", (m) => ({ kind: "text", prompt: m, model: "gpt-4o" }), 422, "model_not_allowed"],
     ["an image model asked for text", (m) => ({ kind: "text", prompt: m, model: "stub-image" }), 422, "model_not_allowed"],
+    ["an image model asked for JSON", (m) => ({ kind: "json", prompt: m, model: "stub-image" }), 422, "model_not_allowed"],
     ["a JSON array body", (m) => [m], 400, "invalid_request"],
   ];
 

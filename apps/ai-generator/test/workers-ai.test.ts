@@ -57,6 +57,52 @@ describe("workers-ai provider", () => {
     expect(body.size).toBe(12);
   });
 
+  it("stores a JSON request's object { response } as application/json, asking in JSON mode", async () => {
+    const ai = standInAi(() => ({ response: { name: "Moon", rocky: true, moons: [] } }));
+    const response = await requestGeneration(newUser(), { kind: "json", prompt: "the moon as JSON" }, { env: aiEnv(ai) });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ kind: "json", contentType: "application/json", model: "@cf/meta/llama-3.1-8b-instruct" });
+    expect(JSON.parse(new TextDecoder().decode(await storedBytes(body.key)))).toEqual({ name: "Moon", rocky: true, moons: [] });
+    expect(ai.calls[0]?.inputs).toMatchObject({ response_format: { type: "json_object" } });
+    expect((await env.BUCKET.head(body.key))?.httpMetadata?.contentType).toBe("application/json");
+  });
+
+  it("takes a JSON request's { response } given as JSON text", async () => {
+    const ai = standInAi(() => ({ response: '{"answer": 42}' }));
+    const response = await requestGeneration(newUser(), { kind: "json", prompt: "the answer" }, { env: aiEnv(ai) });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(JSON.parse(new TextDecoder().decode(await storedBytes(body.key)))).toEqual({ answer: 42 });
+  });
+
+  it("stores a text model's object { response } as JSON rather than refusing it", async () => {
+    const ai = standInAi(() => ({ response: { summary: "short" } }));
+    const response = await requestGeneration(newUser(), { kind: "text", prompt: "summarise" }, { env: aiEnv(ai) });
+
+    expect(response.status).toBe(201);
+    const body = v.parse(GenerationSchema, await response.json());
+    expect(body).toMatchObject({ kind: "text", contentType: "application/json" });
+    expect(JSON.parse(new TextDecoder().decode(await storedBytes(body.key)))).toEqual({ summary: "short" });
+  });
+
+  it.each([
+    ["text that is not JSON", { response: "Sure! Here is your JSON" }],
+    ["a JSON array", { response: [1, 2] }],
+    ["JSON text of a string", { response: '"just a string"' }],
+    ["no response", {}],
+  ])("answers 502 and stores nothing for a JSON request answered with %s", async (_what, answer) => {
+    const userId = newUser();
+    const ai = standInAi(() => answer);
+    const response = await requestGeneration(userId, { kind: "json", prompt: "json please" }, { env: aiEnv(ai) });
+
+    expect(response.status).toBe(502);
+    expect((await readProblem(response)).code).toBe("provider_bad_output");
+    await expectNothingStored(userId);
+  });
+
   it("decodes an image model's base64 { image } answer and sniffs its type", async () => {
     const ai = standInAi(() => ({ image: base64(PNG) }));
     const response = await requestGeneration(newUser(), { kind: "image", prompt: "a dot" }, { env: aiEnv(ai) });

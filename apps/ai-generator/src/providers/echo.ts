@@ -1,7 +1,7 @@
 import { imageSize } from "image-size";
 import { sha256Bytes, toHex } from "../hash";
 import { encodePng } from "./png";
-import { textOutput } from "./output";
+import { jsonOutput, textOutput } from "./output";
 import type { ImageInput, ModelCall, ModelOutput, Provider } from "./provider";
 
 export const ECHO_NOTICE = "Echo output: made locally from the prompt; no model was called.";
@@ -12,7 +12,7 @@ const MARGIN = (SIZE - CELLS * CELL) / 2;
 
 /**
  * The offline provider, and the default when nothing else is configured: deterministic text
- * that restates the prompt, a PNG drawn from the prompt's hash (a mirrored 6×6 pattern in two
+ * that restates the prompt, a JSON object that does the same, a PNG drawn from the prompt's hash (a mirrored 6×6 pattern in two
  * colours), and captions made from an image's real type and dimensions. It says what it is in
  * the output itself and in `notice`.
  */
@@ -34,6 +34,19 @@ export function createEchoProvider(): Provider {
         "",
       ].join("\n");
       return textOutput("echo", body, call.maxBytes);
+    },
+
+    async json(prompt: string, call: ModelCall): Promise<ModelOutput> {
+      const value = {
+        echo: true,
+        notice: ECHO_NOTICE,
+        model: call.model,
+        prompt,
+        characters: prompt.length,
+        words: prompt.trim().split(/\s+/).length,
+        promptSha256: toHex(await sha256Bytes(prompt)),
+      };
+      return jsonOutput("echo", value, call.maxBytes);
     },
 
     async image(prompt: string, call: ModelCall): Promise<ModelOutput> {

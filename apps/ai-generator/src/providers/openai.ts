@@ -1,4 +1,4 @@
-import { decodeBase64, imageOutput, readLimited, textOutput, toBase64 } from "./output";
+import { decodeBase64, imageOutput, JSON_INSTRUCTION, jsonOutput, readLimited, textOutput, toBase64 } from "./output";
 import { ProviderError, type ImageInput, type ModelCall, type ModelOutput, type Provider } from "./provider";
 
 const CAPTION_PROMPT = "Write one sentence of alt text describing this image for someone who cannot see it.";
@@ -13,7 +13,7 @@ export interface OpenAiSettings {
 
 /**
  * Any OpenAI-compatible HTTP API (OpenAI, a gateway, a local Ollama or vLLM server): chat
- * completions for text and captions, images/generations with base64 answers for images.
+ * completions for text, JSON (JSON mode) and captions, images/generations with base64 answers for images.
  */
 export function createOpenAiProvider(settings: OpenAiSettings): Provider {
   return {
@@ -25,6 +25,19 @@ export function createOpenAiProvider(settings: OpenAiSettings): Provider {
         messages: [{ role: "user", content: prompt }],
       });
       return textOutput("openai", messageContent(answer), call.maxBytes);
+    },
+
+    async json(prompt: string, call: ModelCall): Promise<ModelOutput> {
+      const answer = await post(settings, "/chat/completions", call, { read: call.maxBytes + ENVELOPE_BYTES, output: call.maxBytes }, {
+        model: call.model,
+        // JSON mode needs JSON named in the messages, or a model may emit whitespace until its limit.
+        messages: [
+          { role: "system", content: JSON_INSTRUCTION },
+          { role: "user", content: prompt },
+        ],
+        response_format: { type: "json_object" },
+      });
+      return jsonOutput("openai", messageContent(answer), call.maxBytes);
     },
 
     async image(prompt: string, call: ModelCall): Promise<ModelOutput> {

@@ -18,6 +18,37 @@ export function textOutput(provider: ProviderName, text: unknown, maxBytes: numb
   return { bytes, contentType: TEXT_CONTENT_TYPE };
 }
 
+export const JSON_CONTENT_TYPE = "application/json";
+
+/** Said to a model in JSON mode: OpenAI-style JSON mode wants JSON named in the messages. */
+export const JSON_INSTRUCTION = "Answer with one JSON object and nothing else.";
+
+/** A JSON object (not an array, string or number): what a `json` generation promises. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * JSON output: an object as the model gave it, or JSON text that parses to one (models in JSON
+ * mode answer either way). Anything else is malformed; stored re-serialised as UTF-8.
+ */
+export function jsonOutput(provider: ProviderName, answer: unknown, maxBytes: number): ModelOutput {
+  let value = answer;
+  if (typeof answer === "string") {
+    try {
+      value = JSON.parse(answer);
+    } catch {
+      throw new ProviderError(provider, "malformed", "The model was asked for JSON and answered with text that is not JSON.");
+    }
+  }
+  if (!isJsonObject(value)) {
+    throw new ProviderError(provider, "malformed", "The model was asked for a JSON object and answered with something else.");
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  if (bytes.byteLength > maxBytes) throw tooLarge(provider, maxBytes);
+  return { bytes, contentType: JSON_CONTENT_TYPE };
+}
+
 /** Image output with the type its first bytes show; bytes that are no raster image are malformed. */
 export async function imageOutput(provider: ProviderName, bytes: Uint8Array, maxBytes: number): Promise<ModelOutput> {
   if (bytes.byteLength === 0) throw new ProviderError(provider, "malformed", "The model answered with an empty image.");

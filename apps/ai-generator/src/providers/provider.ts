@@ -31,6 +31,8 @@ export interface Provider {
   readonly notice?: string;
   text(prompt: string, call: ModelCall): Promise<ModelOutput>;
   image(prompt: string, call: ModelCall): Promise<ModelOutput>;
+  /** A JSON object, stored as `application/json`. */
+  json(prompt: string, call: ModelCall): Promise<ModelOutput>;
   caption(image: ImageInput, call: ModelCall): Promise<string>;
 }
 

@@ -1,12 +1,13 @@
 import type { AiBinding } from "../config";
-import { decodeBase64, imageOutput, readLimited, textOutput } from "./output";
+import { decodeBase64, imageOutput, isJsonObject, JSON_INSTRUCTION, jsonOutput, readLimited, textOutput } from "./output";
 import { ProviderError, type ImageInput, type ModelCall, type ModelOutput, type Provider } from "./provider";
 
 const CAPTION_PROMPT = "Write one sentence of alt text describing this image for someone who cannot see it.";
 
 /**
  * Workers AI through the `AI` binding. Models answer in several shapes: text as `{ response }`
- * or as a stream of server-sent events; images as base64 `{ image }`, or as binary bytes or a
+ * or as a stream of server-sent events; JSON (asked for with JSON mode) as an object or JSON
+ * text in `{ response }`; images as base64 `{ image }`, or as binary bytes or a
  * binary stream. Each is taken as it comes and checked (images sniffed for their real type).
  */
 export function createWorkersAiProvider(ai: AiBinding): Provider {
@@ -20,7 +21,26 @@ export function createWorkersAiProvider(ai: AiBinding): Provider {
         const raw = await readLimited("workers-ai", answer, call.maxBytes * 4 + 65_536, call.maxBytes);
         return textOutput("workers-ai", fromEventStream(new TextDecoder().decode(raw)), call.maxBytes);
       }
-      return textOutput("workers-ai", field(answer, "response"), call.maxBytes);
+      // A model that answers structured data gives an object: stored as the JSON it is.
+      const response = field(answer, "response");
+      if (isJsonObject(response)) return jsonOutput("workers-ai", response, call.maxBytes);
+      return textOutput("workers-ai", response, call.maxBytes);
+    },
+
+    async json(prompt: string, call: ModelCall): Promise<ModelOutput> {
+      // JSON mode: the model answers `{ response }` with an object (or, some models, JSON text).
+      const answer = await run(ai, call, {
+        messages: [
+          { role: "system", content: JSON_INSTRUCTION },
+          { role: "user", content: prompt },
+        ],
+        response_format: { type: "json_object" },
+      });
+      if (answer instanceof ReadableStream) {
+        const raw = await readLimited("workers-ai", answer, call.maxBytes * 4 + 65_536, call.maxBytes);
+        return jsonOutput("workers-ai", fromEventStream(new TextDecoder().decode(raw)), call.maxBytes);
+      }
+      return jsonOutput("workers-ai", field(answer, "response"), call.maxBytes);
     },
 
     async image(prompt: string, call: ModelCall): Promise<ModelOutput> {

@@ -40,6 +40,11 @@ export interface UploadOptions {
   filename?: string;
   /** Defaults to the Blob's type. */
   contentType?: string;
+  /**
+   * The body's SHA-256 as hex. Storage then refuses bytes with another digest (a StorageError
+   * with failure `checksum_mismatch`); the signed checksum header comes back in upload.headers.
+   */
+  sha256?: string;
   /** Bounds and pacing of the wait for processing. */
   wait?: Omit<WaitOptions, "signal" | "onStatus">;
 }
@@ -91,13 +96,16 @@ export function createTroveClient(options: TroveClientOptions) {
     if (!filename) throw new TypeError("upload(): pass `filename` when uploading a Blob.");
     const contentType = upload.contentType || file.type || "application/octet-stream";
 
-    const created = await createUpload({ filename, contentType, size: file.size }, upload.signal);
+    const intent: UploadIntent = { filename, contentType, size: file.size };
+    if (upload.sha256 !== undefined) intent.sha256 = upload.sha256;
+    const created = await createUpload(intent, upload.signal);
     upload.onCreated?.(created);
 
+    // Sent exactly as given (x-amz-checksum-sha256 among them when asked for): all are signed.
     const signed = created.upload.headers;
     await putToStorage({
       url: created.upload.url,
-      headers: signed,
+      headers: { ...signed },
       body: file,
       onProgress: upload.onProgress,
       signal: upload.signal,
@@ -140,7 +148,7 @@ export function createTroveClient(options: TroveClientOptions) {
       callApiNoContent(transport, { method: "DELETE", path: `/v1/files/${encodeURIComponent(id)}`, signal }),
 
     /**
-     * Generates text or an image, stored as a file. Sends an Idempotency-Key (given or new) so
+     * Generates text, an image or a JSON object, stored as a file. Sends an Idempotency-Key (given or new) so
      * a retried request cannot generate twice.
      */
     generate: (

@@ -31,6 +31,7 @@ export type StorageFailure =
   | "signature_mismatch"
   | "type_mismatch"
   | "length_mismatch"
+  | "checksum_mismatch"
   | "too_large"
   | "access_denied"
   | "not_found"

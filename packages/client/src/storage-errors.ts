@@ -53,6 +53,7 @@ function classify(
   if (code === "IncompleteBody" || code === "EntityTooSmall" || text.includes("longer than")) {
     return "length_mismatch";
   }
+  if (code === "BadDigest" || code === "XAmzContentChecksumMismatch") return "checksum_mismatch";
   if (code === "SignatureDoesNotMatch" || text.includes("signature")) {
     return mismatchOf(context, text) ?? "signature_mismatch";
   }
@@ -102,6 +103,11 @@ function explain(
         `Storage refused the file: ${describeSize(sent?.size)} arrived but the upload was ` +
         `approved for ${describeSize(signed?.size)}. The file may have changed while it was ` +
         "being sent; upload it again."
+      );
+    case "checksum_mismatch":
+      return (
+        "Storage refused the file: its bytes do not match the SHA-256 the upload was approved " +
+        "for. The file may have changed after its checksum was taken; upload it again."
       );
     case "signature_mismatch":
       return (

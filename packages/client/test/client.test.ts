@@ -36,6 +36,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes)).toString("hex");
+}
+
 const file = (bytes: Uint8Array<ArrayBuffer>, name: string, type: string) => new File([bytes], name, { type });
 
 describe("upload, list, download, delete", () => {
@@ -88,6 +92,37 @@ describe("upload, list, download, delete", () => {
     expect(progress.at(-1)!.loaded).toBe(text.byteLength);
   });
 
+  it("asks for a checksummed upload when given sha256 and sends the signed checksum header as given", async () => {
+    const sent: Headers[] = [];
+    const recording = createTroveClient({
+      baseUrl: stack.url,
+      token: stack.token(`client-${randomUUID().slice(0, 8)}`),
+      fetch: (input, init) => {
+        if (init?.method === "PUT") sent.push(new Headers(init.headers));
+        return fetch(input, init);
+      },
+    });
+    let signed: Record<string, string> = {};
+    const state = await recording.upload(file(png, "sum.png", "image/png"), {
+      sha256: await sha256Hex(png),
+      onCreated: (created) => (signed = created.upload.headers),
+    });
+
+    expect(state.status).toBe("ready");
+    expect(signed["x-amz-checksum-sha256"]).toBe(Buffer.from(await sha256Hex(png), "hex").toString("base64"));
+    for (const [name, value] of Object.entries(signed)) expect(sent[0]?.get(name)).toBe(value);
+  });
+
+  it("explains storage's BadDigest when the bytes differ from the sha256 the upload was approved for", async () => {
+    const error = await trove
+      .upload(file(png, "changed.png", "image/png"), { sha256: await sha256Hex(new Uint8Array([1, 2, 3])) })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ failure: "checksum_mismatch", storageCode: "BadDigest" });
+    expect((error as StorageError).message).toMatch(/SHA-256/);
+  });
+
   it("ends rejected, with the processor's reason, for HTML declared as a PNG", async () => {
     const state = await trove.upload(file(HTML_PAGE, "photo.png", "image/png"));
     expect(state.status).toBe("rejected");
@@ -104,6 +139,15 @@ describe("upload, list, download, delete", () => {
     expect(image.contentType).toMatch(/^image\//);
     const bytes = await trove.readDownload(image.download!.url);
     expect(bytes.size).toBe(image.size);
+  });
+
+  it("generates a JSON object, downloaded as application/json", async () => {
+    const generation = await trove.generate({ kind: "json", prompt: "Three moons of Jupiter" });
+    expect(generation).toMatchObject({ status: "ready", kind: "json", contentType: "application/json" });
+
+    const blob = await trove.readDownload(generation.download!.url);
+    expect(blob.type).toBe("application/json");
+    expect(JSON.parse(await blob.text())).toMatchObject({ echo: true, prompt: "Three moons of Jupiter" });
   });
 });
 

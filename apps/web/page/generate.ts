@@ -1,9 +1,14 @@
 import type { TroveClient } from "@trove/client";
-import type { Generation, GenerationKind } from "@trove/contracts";
+import { GENERATION_KINDS, type Generation, type GenerationKind } from "@trove/contracts";
 import { announce, byId, el } from "./dom";
 import { describeError, formatBytes } from "./format";
 
-/** The generate form: text is read back from storage and shown, an image is shown from it. */
+const DESCRIBED: Record<GenerationKind, string> = { text: "text", image: "an image", json: "a JSON object" };
+
+/**
+ * The generate form: text and JSON are read back from storage and shown (JSON indented), an
+ * image is shown from it.
+ */
 export function setupGenerate(client: () => TroveClient, onStored: () => void): void {
   const form = byId<HTMLFormElement>("generate-form");
   const button = byId<HTMLButtonElement>("generate-button");
@@ -12,18 +17,18 @@ export function setupGenerate(client: () => TroveClient, onStored: () => void): 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    const kind = data.get("kind") === "image" ? "image" : "text";
+    const kind = GENERATION_KINDS.find((each) => each === data.get("kind")) ?? "text";
     const prompt = String(data.get("prompt") ?? "");
 
     button.disabled = true;
     result.dataset.state = "working";
-    result.replaceChildren(el("p", {}, `Generating ${kind === "image" ? "an image" : "text"}…`));
+    result.replaceChildren(el("p", {}, `Generating ${DESCRIBED[kind]}…`));
     try {
       const generation = await client().generate({ kind, prompt });
       result.replaceChildren(...(await render(client(), generation, kind, prompt)));
       result.dataset.state = "done";
       result.dataset.kind = kind;
-      announce(`Generated ${kind === "image" ? "an image" : "text"}.`);
+      announce(`Generated ${DESCRIBED[kind]}.`);
       onStored();
     } catch (error) {
       result.dataset.state = "error";
@@ -53,5 +58,15 @@ async function render(
     return [img, about, ...notice];
   }
   const text = await (await client.readDownload(generation.download.url)).text();
-  return [el("pre", { class: "generated-text" }, text), about, ...notice];
+  // A text model may answer structured data too: whatever is stored as JSON is shown indented.
+  const shown = generation.contentType.startsWith("application/json") ? indented(text) : text;
+  return [el("pre", { class: "generated-text" }, shown), about, ...notice];
+}
+
+function indented(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Generation } from "@trove/contracts";
 import type { GenerationRecord } from "@trove/db";
 import type { Config } from "./config";
-import { signDownload } from "./download";
+import { signGenerationDownload } from "./download";
 import { ECHO_NOTICE } from "./providers/echo";
 
 const EXTENSIONS: Record<string, string> = {
@@ -36,7 +36,7 @@ export async function presentGeneration(config: Config, record: GenerationRecord
   };
   if (generation.provider === "echo") body.notice = ECHO_NOTICE;
   if (file.status === "ready") {
-    body.download = await signDownload(config, {
+    body.download = await signGenerationDownload(config, {
       key: file.key,
       filename: generatedFilename(generation.id, file.contentType),
       contentType: file.contentType,

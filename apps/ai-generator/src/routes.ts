@@ -1,7 +1,7 @@
 import { authenticate } from "@trove/auth";
 import { GenerationRequestSchema, IdempotencyKeySchema } from "@trove/contracts";
 import { createDb, findGeneration } from "@trove/db";
-import { createApiRouter, HttpError, parseInput, readJson, type ApiRequest } from "@trove/http";
+import { createApiRouter, HttpError, jsonResponse, parseInput, readJson, type ApiRequest } from "@trove/http";
 import { readConfig } from "./config";
 import { generate } from "./generate";
 import { presentGeneration } from "./present";
@@ -24,7 +24,8 @@ router.post("/v1/generations", async (request: ApiRequest, env: Env) => {
   );
   const headers: Record<string, string> = { location: `/v1/generations/${generation.id}` };
   if (replayed) headers["idempotent-replayed"] = "true";
-  return Response.json(generation, { status: 201, headers });
+  // jsonResponse: no-store, since the answer carries a signed download URL.
+  return jsonResponse(generation, 201, headers);
 });
 
 router.get("/v1/generations/:id", async (request: ApiRequest, env: Env) => {
@@ -33,7 +34,7 @@ router.get("/v1/generations/:id", async (request: ApiRequest, env: Env) => {
   const id = request.params.id ?? "";
   const record = GENERATION_ID.test(id) ? await findGeneration(createDb(env.DB), userId, id) : undefined;
   if (!record) throw new HttpError(404, "not_found", "No generation with this id.");
-  return Response.json(await presentGeneration(config, record));
+  return jsonResponse(await presentGeneration(config, record));
 });
 
 function idempotencyKeyOf(request: Request): string | undefined {

@@ -12,6 +12,20 @@ async function created(userId: string, kind: "text" | "image"): Promise<Generati
   return v.parse(GenerationSchema, await response.json());
 }
 
+describe("answers carrying a download URL", () => {
+  it("are never cached: POST and GET answer cache-control no-store", async () => {
+    const userId = newUser();
+    const response = await requestGeneration(userId, { kind: "text", prompt: "not for caches" });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    const { id } = (await response.json()) as { id: string };
+
+    const read = await send("GET", `/v1/generations/${id}`, { token: await tokenFor(userId) });
+    expect(read.status).toBe(200);
+    expect(read.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
 describe("download URL", () => {
   it("is a presigned GET for the stored object, as an attachment with its content type", async () => {
     const before = Date.now();

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { AuthEnvSchema, readAuthConfig, serviceKey, type AuthConfig } from "@trove/auth";
 import type { GenerationKind } from "@trove/contracts";
-import { HttpError, type Logger } from "@trove/http";
+import { describeSettingIssues, settingsReader, type ParsedSettings } from "@trove/http";
 
 export const PROVIDER_NAMES = ["echo", "workers-ai", "openai"] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -94,31 +94,15 @@ export interface Config {
   auth: AuthConfig;
 }
 
-type Parsed = { ok: true; config: Config } | { ok: false; settings: string[] };
+type Parsed = ParsedSettings<Config>;
 
-// Bindings do not change while an isolate lives, so each env object is parsed once.
-const parsedByEnv = new WeakMap<object, Parsed>();
-
-/**
- * The generator's settings, or a 500 `misconfigured` problem (an RPC caller gets the same
- * status and code). The log line names the settings that are wrong and why, never their values.
- */
-export function readConfig(env: Env, log: Logger): Config {
-  let parsed = parsedByEnv.get(env);
-  if (!parsed) {
-    parsed = parse(env as unknown as Record<string, unknown>);
-    parsedByEnv.set(env, parsed);
-  }
-  if (parsed.ok) return parsed.config;
-
-  log.error("misconfigured", { settings: parsed.settings.join(", ") });
-  throw new HttpError(500, "misconfigured", "The generation service is not configured correctly.");
-}
+/** The Worker's settings, or a 500 `misconfigured` problem naming the wrong ones in the log. */
+export const readConfig = settingsReader(parse, "The generation service");
 
 function parse(env: Record<string, unknown>): Parsed {
   const result = v.safeParse(EnvSchema, env);
   const auth = v.safeParse(AuthEnvSchema, env);
-  const settings = [...(result.success ? [] : describe(result.issues)), ...(auth.success ? [] : describe(auth.issues))];
+  const settings = [...(result.success ? [] : describeSettingIssues(result.issues)), ...(auth.success ? [] : describeSettingIssues(auth.issues))];
   if (!result.success || !auth.success) return { ok: false, settings };
   const parsed = result.output;
 
@@ -161,14 +145,6 @@ function parse(env: Record<string, unknown>): Parsed {
   return { ok: true, config };
 }
 
-/** "NAME: rule" for each issue. Only our own messages are used: valibot's quote the input. */
-function describe(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const name = v.getDotPath(issue) ?? "AUTH_SECRET or AUTH_JWKS_URL";
-    const own = issue.message.startsWith("Invalid ") ? "is not valid" : issue.message;
-    return `${name}: ${own}`;
-  });
-}
 
 /** @trove/auth's own rule for service secrets, so the two cannot drift apart. */
 function isServiceKey(secret: string): boolean {

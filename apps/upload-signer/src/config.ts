@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { AuthEnvSchema, readAuthConfig, type AuthConfig } from "@trove/auth";
 import { MediaTypeSchema } from "@trove/contracts";
-import { HttpError, type Logger } from "@trove/http";
+import { describeSettingIssues, settingsReader, type ParsedSettings } from "@trove/http";
 import { createStorage, type Storage } from "@trove/storage";
 
 /** A SigV4 presigned URL lives at most seven days. */
@@ -60,35 +60,18 @@ export interface Config {
   storage: Storage;
 }
 
-type Parsed = { ok: true; config: Config } | { ok: false; settings: string[] };
+type Parsed = ParsedSettings<Config>;
 
-// Bindings do not change while an isolate lives, so each env object is parsed once.
-const parsedByEnv = new WeakMap<object, Parsed>();
+/** The Worker's settings, or a 500 `misconfigured` problem naming the wrong ones in the log. */
+export const configFor = settingsReader(parseEnv, "The upload service");
 
-/**
- * The Worker's settings, or a 500 `misconfigured` problem. The log line names the settings
- * that are wrong and why, never their values (some are secrets).
- */
-export function configFor(env: Env, log: Logger): Config {
-  let parsed = parsedByEnv.get(env);
-  if (!parsed) {
-    parsed = parseEnv(env);
-    parsedByEnv.set(env, parsed);
-  }
-  if (parsed.ok) return parsed.config;
-
-  log.error("misconfigured", { settings: parsed.settings.join(", ") });
-  throw new HttpError(500, "misconfigured", "The upload service is not configured correctly.");
-}
-
-function parseEnv(env: Env): Parsed {
-  const raw = env as unknown as Record<string, unknown>;
+function parseEnv(raw: Record<string, unknown>): Parsed {
   const result = v.safeParse(EnvSchema, raw);
   const auth = v.safeParse(AuthEnvSchema, raw);
 
   const settings = [
-    ...(result.success ? [] : describe(result.issues)),
-    ...(auth.success ? [] : describe(auth.issues)),
+    ...(result.success ? [] : describeSettingIssues(result.issues)),
+    ...(auth.success ? [] : describeSettingIssues(auth.issues)),
   ];
   if (!result.success || !auth.success) return { ok: false, settings };
 
@@ -112,11 +95,3 @@ function parseEnv(env: Env): Parsed {
   };
 }
 
-/** "NAME: rule" for each issue. Only our own messages are used: valibot's quote the input. */
-function describe(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const name = v.getDotPath(issue) ?? "AUTH_SECRET or AUTH_JWKS_URL";
-    const own = issue.message.startsWith("Invalid ") ? "is not valid" : issue.message;
-    return `${name}: ${own}`;
-  });
-}

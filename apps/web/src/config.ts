@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { AuthEnvSchema, readAuthConfig, type AuthConfig } from "@trove/auth";
-import { HttpError, type Logger } from "@trove/http";
+import { describeSettingIssues, settingsReader, type ParsedSettings } from "@trove/http";
 
 // Messages name the rule, never the value: they reach a log line.
 const WebEnvSchema = v.object({
@@ -19,35 +19,19 @@ export interface WebConfig {
   devTokens: AuthConfig | undefined;
 }
 
-type Parsed = { ok: true; config: WebConfig } | { ok: false; settings: string[] };
+type Parsed = ParsedSettings<WebConfig>;
 
-// Bindings do not change while an isolate lives, so each env object is parsed once.
-const parsedByEnv = new WeakMap<object, Parsed>();
-
-/**
- * The web Worker's settings, or a 500 `misconfigured` problem. The log line names the settings
- * that are wrong and why, never their values (AUTH_SECRET is one).
- */
-export function readConfig(env: Env, log: Logger): WebConfig {
-  let parsed = parsedByEnv.get(env);
-  if (!parsed) {
-    parsed = parse(env as unknown as Record<string, unknown>);
-    parsedByEnv.set(env, parsed);
-  }
-  if (parsed.ok) return parsed.config;
-
-  log.error("misconfigured", { settings: parsed.settings.join(", ") });
-  throw new HttpError(500, "misconfigured", "The web server is not configured correctly.");
-}
+/** The Worker's settings, or a 500 `misconfigured` problem naming the wrong ones in the log. */
+export const readConfig = settingsReader(parse, "The web server");
 
 function parse(raw: Record<string, unknown>): Parsed {
   const result = v.safeParse(WebEnvSchema, raw);
-  if (!result.success) return { ok: false, settings: describe(result.issues) };
+  if (!result.success) return { ok: false, settings: describeSettingIssues(result.issues) };
 
   let devTokens: AuthConfig | undefined;
   if (result.output.DEV_TOKENS === "on") {
     const auth = v.safeParse(AuthEnvSchema, raw);
-    if (!auth.success) return { ok: false, settings: describe(auth.issues) };
+    if (!auth.success) return { ok: false, settings: describeSettingIssues(auth.issues) };
     devTokens = readAuthConfig(raw);
     if (!devTokens.secret) return { ok: false, settings: ["AUTH_SECRET: must be set when DEV_TOKENS is on"] };
   }
@@ -55,11 +39,3 @@ function parse(raw: Record<string, unknown>): Parsed {
   return { ok: true, config: { storageOrigin: new URL(result.output.R2_ENDPOINT).origin, devTokens } };
 }
 
-/** "NAME: rule" for each issue; valibot's own messages quote the input, so they are dropped. */
-function describe(issues: readonly v.BaseIssue<unknown>[]): string[] {
-  return issues.map((issue) => {
-    const name = v.getDotPath(issue) ?? "AUTH_SECRET or AUTH_JWKS_URL";
-    const own = issue.message.startsWith("Invalid ") ? "is not valid" : issue.message;
-    return `${name}: ${own}`;
-  });
-}

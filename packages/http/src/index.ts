@@ -5,4 +5,5 @@ export * from "./log";
 export * from "./problem";
 export * from "./rate-limit";
 export * from "./router";
+export * from "./settings";
 export * from "./stream";

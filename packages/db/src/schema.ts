@@ -5,10 +5,18 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 export const FILE_ORIGINS = ["upload", "generation"] as const;
 
 /**
- * A file's lifecycle. `pending` → `ready` | `rejected` | `expired` | `failed`; `ready` → `deleted`.
- * Only `ready` files are listed or downloadable.
+ * A file's lifecycle. `pending` → `ready` | `rejected` | `expired` | `failed` | `cancelled` (by
+ * its owner); `ready` → `deleted`. Only `ready` files are listed or downloadable.
  */
-export const FILE_STATUSES = ["pending", "ready", "rejected", "expired", "failed", "deleted"] as const;
+export const FILE_STATUSES = [
+  "pending",
+  "ready",
+  "rejected",
+  "expired",
+  "failed",
+  "cancelled",
+  "deleted",
+] as const;
 
 export type FileStatus = (typeof FILE_STATUSES)[number];
 export type FileOrigin = (typeof FILE_ORIGINS)[number];

@@ -119,6 +119,21 @@ export function markUnsuccessful(
   return transition(db, file, "pending", change, { reserved: -file.size, used: 0 }, at);
 }
 
+/**
+ * `pending` → `cancelled`, asked by the upload's owner: the reservation is released. No
+ * reason is recorded: the owner knows why. Whatever object reaches the key afterwards belongs
+ * to no live row, so the processor deletes it as it would any late object.
+ */
+export function markCancelled(db: Db, file: FileRef): Promise<boolean> {
+  return transition(
+    db,
+    file,
+    "pending",
+    { status: "cancelled", reason: null },
+    { reserved: -file.size, used: 0 },
+  );
+}
+
 /** `ready` → `deleted`: the file's bytes are no longer used. */
 export function markDeleted(db: Db, file: FileRef, reason: string | null = null): Promise<boolean> {
   return transition(

@@ -89,7 +89,10 @@ const PROBLEMS: Record<string, { name: string; description: string; headers?: st
   },
   "409": {
     name: "Conflict",
-    description: "A request with this Idempotency-Key is still running; retry after Retry-After.",
+    description:
+      "The resource's state does not allow this: a request with this Idempotency-Key is still " +
+      "running (`generation_in_progress`, retry after Retry-After), or the upload is no longer " +
+      "pending (`not_pending`).",
     headers: ["Retry-After"],
   },
   "413": { name: "ContentTooLarge", description: "The declared size or the JSON body is too large." },
@@ -246,6 +249,20 @@ function paths(requests: Record<string, JsonSchema>): Json {
         parameters: [idParameter("upload", ID_SCHEMA)],
         success: { status: "200", description: "The upload.", schema: "UploadState" },
         errors: [...AUTH_ERRORS, "404"],
+      }),
+      delete: operation({
+        operationId: "cancelUpload",
+        summary:
+          "Cancels a pending upload: it becomes `cancelled`, its reservation is released and " +
+          "any object already at its key is deleted (so is one that arrives later).",
+        tags: uploads,
+        scope: "uploads:write",
+        parameters: [idParameter("upload", ID_SCHEMA)],
+        success: {
+          status: "204",
+          description: "Cancelled, also when it already was (a repeated cancel changes nothing).",
+        },
+        errors: [...AUTH_ERRORS, "404", "409"],
       }),
     },
     "/v1/files": {

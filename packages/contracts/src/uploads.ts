@@ -3,8 +3,19 @@ import * as v from "valibot";
 /** The most a display filename may take, in UTF-8 bytes (the limit of most file systems). */
 export const MAX_FILENAME_BYTES = 255;
 
-/** Every state a file or upload can be in; see PRODUCT.md's upload lifecycle. */
-export const UPLOAD_STATUSES = ["pending", "ready", "rejected", "expired", "failed", "deleted"] as const;
+/**
+ * Every state a file or upload can be in; see PRODUCT.md's upload lifecycle. `cancelled` is a
+ * pending upload its owner cancelled with `DELETE /v1/uploads/:id`.
+ */
+export const UPLOAD_STATUSES = [
+  "pending",
+  "ready",
+  "rejected",
+  "expired",
+  "failed",
+  "cancelled",
+  "deleted",
+] as const;
 export type UploadStatus = (typeof UPLOAD_STATUSES)[number];
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -13,6 +13,7 @@ const document = JSON.parse(committed) as Json;
 const ROUTES = [
   ["post", "/v1/uploads", "uploads:write", "201"],
   ["get", "/v1/uploads/{id}", "uploads:read", "200"],
+  ["delete", "/v1/uploads/{id}", "uploads:write", "204"],
   ["get", "/v1/files", "files:read", "200"],
   ["get", "/v1/files/{id}/download", "files:read", "200"],
   ["delete", "/v1/files/{id}", "files:write", "204"],

@@ -19,7 +19,7 @@ describe("routing", () => {
 
   it.each([
     ["GET", "/v1/uploads", "POST"],
-    ["PUT", "/v1/uploads/abc", "GET"],
+    ["PUT", "/v1/uploads/abc", "GET, DELETE"],
     ["POST", "/v1/files", "GET"],
     ["PATCH", "/v1/files/abc", "DELETE"],
     ["DELETE", "/v1/files/abc/download", "GET"],

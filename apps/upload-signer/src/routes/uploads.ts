@@ -4,10 +4,18 @@ import {
   createDb,
   createPendingUpload,
   findUpload,
+  markCancelled,
   releaseReservedBytes,
   reserveBytes,
 } from "@trove/db";
-import { HttpError, enforceRateLimit, jsonResponse, readJson, type ApiRequest } from "@trove/http";
+import {
+  HttpError,
+  describeError,
+  enforceRateLimit,
+  jsonResponse,
+  readJson,
+  type ApiRequest,
+} from "@trove/http";
 import { presignPut } from "@trove/storage";
 import { configFor } from "../config";
 import { checkUploadPolicy } from "../policy";
@@ -104,4 +112,46 @@ export async function getUpload(request: ApiRequest, env: Env): Promise<Response
   if (row.detectedType) body.detectedType = row.detectedType;
   if (row.reason) body.reason = row.reason;
   return jsonResponse(body);
+}
+
+/**
+ * `DELETE /v1/uploads/:id`: the owner cancels a pending upload. The row becomes `cancelled`
+ * and its reservation is released in one guarded D1 batch, then any object already at the
+ * key is deleted. D1 goes first, as in `deleteFile`: from then on the processor treats an
+ * object at the key as late and deletes it, so bytes that arrive through the still-valid PUT
+ * URL after this answer are removed too. Repeating a cancel answers 204 again (the state the
+ * caller asked for holds), so a client may retry it blindly; any other state is 409.
+ */
+export async function cancelUpload(request: ApiRequest, env: Env): Promise<Response> {
+  const config = configFor(env, request.ctx.log);
+  const { userId } = await authenticate(request, config.auth, "uploads:write");
+  const id = idParam(request.params.id, "upload");
+
+  const db = createDb(env.DB);
+  const row = await findUpload(db, userId, id);
+  if (!row) throw notFound("upload");
+  // A false transition means the processor (or another cancel) moved the row first.
+  const cancelled = row.status === "pending" && (await markCancelled(db, row));
+  const status = cancelled ? "cancelled" : (await findUpload(db, userId, id))?.status;
+  if (status !== "cancelled") throw notPending(status ?? row.status);
+
+  try {
+    await env.BUCKET.delete(row.key);
+  } catch (error) {
+    // The cancel stands: the processor deletes an object that reaches a cancelled upload's key,
+    // and its cron reconciliation deletes objects that no pending or ready row owns.
+    request.ctx.log.error("object not deleted", { uploadId: id, ...describeError(error) });
+  }
+
+  if (cancelled) request.ctx.log.info("upload cancelled", { uploadId: id, size: row.size });
+  return new Response(null, { status: 204 });
+}
+
+function notPending(status: string): HttpError {
+  const hint = status === "ready" ? " Delete the file with DELETE /v1/files/:id instead." : "";
+  return new HttpError(
+    409,
+    "not_pending",
+    `This upload is ${status}, not pending, so it can no longer be cancelled.${hint}`,
+  );
 }

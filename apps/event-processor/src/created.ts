@@ -32,7 +32,10 @@ export async function handleCreated(
   if (file.origin !== "upload") return { outcome: "not_an_upload", ...ids };
   if (file.status === "ready") return checkStillSame(services, file, retried);
   if (file.status !== "pending") {
-    // Rejected, expired, failed or deleted uploads own no object; one that (re)appears goes.
+    // Rejected, expired, failed, cancelled or deleted uploads own no object; one that
+    // (re)appears goes. A cancelled upload's bytes arrive here when the PUT was already under
+    // way (or the URL used again) after its owner cancelled: deleted, and no one is told,
+    // since the owner asked for it. Only a rejection's notification is ever sent again.
     await bucket.delete(key);
     const outcome: Outcome = { outcome: "late_object_deleted", ...ids };
     if (file.status !== "rejected" || !retried) return outcome;

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, gt, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, exists, gt, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../index";
 import { files, usage, type FileStatus } from "../schema";
 import type { StoredFile as FileRow } from "./uploads";
@@ -173,11 +173,22 @@ export async function listLiveFilesInKeyRange(
   limit: number,
 ): Promise<Pick<FileRow, "id" | "ownerId" | "size" | "key" | "status">[]> {
   const conditions: SQL[] = [
-    inArray(files.status, ["pending", "ready"]),
+    // `+` keeps SQLite off the status index: without ANALYZE statistics (D1 gathers none by
+    // itself) it picks that one, reads every live row of every prefix and sorts them, where
+    // the key index serves both the range and the order.
+    inArray(sql`+${files.status}`, ["pending", "ready"]),
     gt(files.key, range.after),
     sql`substr(${files.key}, 1, ${range.prefix.length}) = ${range.prefix}`,
   ];
   if (range.upTo !== undefined) conditions.push(lte(files.key, range.upTo));
+  // The prefix's own key range, for the index: keys with an ASCII prefix sort from the prefix
+  // to just before its last character's successor (`g/` up to `g0`), so the last page of `g/`
+  // does not scan every `u/` row after it, nor the first page of `u/` every `g/` row.
+  if (/^[\x20-\x7e]+$/.test(range.prefix)) {
+    const last = range.prefix.charCodeAt(range.prefix.length - 1);
+    conditions.push(gte(files.key, range.prefix));
+    conditions.push(lt(files.key, range.prefix.slice(0, -1) + String.fromCharCode(last + 1)));
+  }
   return db
     .select({
       id: files.id,

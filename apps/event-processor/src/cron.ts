@@ -25,6 +25,8 @@ export async function runCron(env: Env, now: number): Promise<void> {
   }
   try {
     reconcile = await reconcileStorage(services, now, config.uploadGraceMs, log);
+    // A prefix's failure was logged where it happened, with the prefix; the run still fails.
+    failure ??= reconcile.failure;
   } catch (error) {
     failure ??= error;
     log.error("reconciliation failed", describeError(error));
@@ -39,7 +41,7 @@ export async function runCron(env: Env, now: number): Promise<void> {
     straysDeleted: reconcile?.straysDeleted,
     youngStraysSkipped: reconcile?.youngSkipped,
     missingMarkedDeleted: reconcile?.missingMarkedDeleted,
-    lapCompleted: reconcile?.lapCompleted,
+    lapsCompleted: reconcile?.lapsCompleted.join(" "),
   });
   if (failure) throw failure;
 }

@@ -66,10 +66,8 @@ export async function deleteFile(request: ApiRequest, env: Env): Promise<Respons
     await env.BUCKET.delete(file.key);
   } catch (error) {
     // The delete stands. The processor's cron reconciliation (apps/event-processor/src/
-    // reconcile.ts) deletes objects under `u/` that no pending or ready row owns, so an
-    // uploaded file's bytes are removed on a later run.
-    // TODO: reconciliation lists only `u/`; a generated file's object (`g/`) left here stays
-    // until reconciliation also covers that prefix.
+    // reconcile.ts) deletes objects under `u/` and `g/` that no pending or ready row owns, so
+    // the bytes of an uploaded or a generated file are removed on a later run.
     request.ctx.log.error("object not deleted", { fileId: id, ...describeError(error) });
   }
 

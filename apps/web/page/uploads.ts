@@ -100,6 +100,7 @@ class UploadRow {
       rejected: `Rejected: ${state.reason ?? "no reason given"}`,
       expired: "Expired: the file did not arrive in time.",
       failed: `Failed: ${state.reason ?? "processing failed; try again later."}`,
+      cancelled: "Cancelled.",
       deleted: "Deleted.",
     };
     this.show(state.status, text[state.status], true);

@@ -27,7 +27,7 @@ export async function callApi<TSchema extends v.GenericSchema>(
   schema: TSchema,
 ): Promise<v.InferOutput<TSchema>> {
   const response = await send(transport, call);
-  const body = await readJson(response);
+  const body = await readJson(response, call.signal);
   const result = v.safeParse(schema, body);
   if (result.success) return result.output;
   throw new UnexpectedResponseError(
@@ -41,7 +41,7 @@ export async function callApi<TSchema extends v.GenericSchema>(
 /** Calls the API where success has no body (204). */
 export async function callApiNoContent(transport: ApiTransport, call: ApiCall): Promise<void> {
   const response = await send(transport, call);
-  await response.body?.cancel();
+  await response.body?.cancel().catch(() => undefined);
 }
 
 async function send(transport: ApiTransport, call: ApiCall): Promise<Response> {
@@ -98,8 +98,12 @@ async function apiErrorFrom(response: Response): Promise<TroveApiError> {
   return new TroveApiError(problem, retryAfterSeconds);
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  const text = await response.text();
+async function readJson(response: Response, signal: AbortSignal | undefined): Promise<unknown> {
+  // An abort after the headers arrived errors the body with a DOMException; callers get ours.
+  const text = await response.text().catch((error: unknown) => {
+    if (signal?.aborted) throw new CancelledError();
+    throw error;
+  });
   try {
     return JSON.parse(text);
   } catch {

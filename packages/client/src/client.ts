@@ -13,7 +13,9 @@ import {
   type UploadState,
 } from "@trove/contracts";
 import { callApi, callApiNoContent, type ApiTransport } from "./api";
+import { discardAfterCancel } from "./cancel";
 import { readFromStorage } from "./download";
+import { CancelledError } from "./errors";
 import { putToStorage, type UploadProgress } from "./transfer";
 import { waitUntilSettled, type WaitOptions } from "./wait";
 
@@ -34,7 +36,11 @@ export interface UploadOptions {
   onStatus?: (state: UploadState) => void;
   /** Called once storage has been granted, before any byte is sent. */
   onCreated?: (created: UploadCreated) => void;
-  /** Aborts the request, the transfer or the wait; the promise rejects with CancelledError. */
+  /**
+   * Aborts the request, the transfer or the wait; the promise rejects with CancelledError.
+   * Once the upload exists, it is cancelled on the server first (see `discardAfterCancel`),
+   * so bytes that reached storage anyway neither become a file nor count against the quota.
+   */
   signal?: AbortSignal;
   /** Defaults to the File's name; required for a bare Blob. */
   filename?: string;
@@ -98,22 +104,29 @@ export function createTroveClient(options: TroveClientOptions) {
 
     const intent: UploadIntent = { filename, contentType, size: file.size };
     if (upload.sha256 !== undefined) intent.sha256 = upload.sha256;
+    // An abort while this request is under way may leave a pending upload whose id never
+    // arrived; nothing can name it, so it expires with its URL and its reservation is released.
     const created = await createUpload(intent, upload.signal);
-    upload.onCreated?.(created);
+    try {
+      upload.onCreated?.(created);
 
-    // Sent exactly as given (x-amz-checksum-sha256 among them when asked for): all are signed.
-    const signed = created.upload.headers;
-    await putToStorage({
-      url: created.upload.url,
-      headers: { ...signed },
-      body: file,
-      onProgress: upload.onProgress,
-      signal: upload.signal,
-      signed: { contentType: signed["content-type"], size: Number(signed["content-length"]) },
-      fetch: doFetch,
-    });
+      // Sent exactly as given (x-amz-checksum-sha256 among them when asked for): all are signed.
+      const signed = created.upload.headers;
+      await putToStorage({
+        url: created.upload.url,
+        headers: { ...signed },
+        body: file,
+        onProgress: upload.onProgress,
+        signal: upload.signal,
+        signed: { contentType: signed["content-type"], size: Number(signed["content-length"]) },
+        fetch: doFetch,
+      });
 
-    return waitForUpload(created.id, { ...upload.wait, signal: upload.signal, onStatus: upload.onStatus });
+      return await waitForUpload(created.id, { ...upload.wait, signal: upload.signal, onStatus: upload.onStatus });
+    } catch (error) {
+      if (error instanceof CancelledError) await discardAfterCancel(transport, created.id);
+      throw error;
+    }
   }
 
   return {
@@ -121,6 +134,15 @@ export function createTroveClient(options: TroveClientOptions) {
     createUpload,
     getUpload,
     waitForUpload,
+
+    /**
+     * Cancels a pending upload: it becomes `cancelled`, its reservation is released and its
+     * object, if any arrived or arrives later, is deleted. Resolves again for an upload that
+     * is already cancelled; any other state is a TroveApiError 409 with code `not_pending`
+     * (a ready file is removed with `deleteFile`).
+     */
+    cancelUpload: (id: string, signal?: AbortSignal): Promise<void> =>
+      callApiNoContent(transport, { method: "DELETE", path: `/v1/uploads/${encodeURIComponent(id)}`, signal }),
 
     /** The caller's ready files, newest first; pass `nextCursor` back for the next page. */
     listFiles: (list: ListFilesOptions = {}): Promise<FileList> => {

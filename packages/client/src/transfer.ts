@@ -120,7 +120,8 @@ async function putWithFetch(put: StoragePut): Promise<StoragePutResult> {
   if (!response.ok) {
     throw storageErrorFrom(response.status, await response.text(), contextOf(put));
   }
-  await response.body?.cancel();
+  // The bytes are stored; a body that errored since (an abort just now) changes nothing here.
+  await response.body?.cancel().catch(() => undefined);
   return { status: response.status, etag: response.headers.get("etag") ?? undefined };
 }
 

@@ -7,6 +7,7 @@ export const SETTLED_STATUSES: ReadonlySet<UploadStatus> = new Set([
   "rejected",
   "expired",
   "failed",
+  "cancelled",
   "deleted",
 ]);
 

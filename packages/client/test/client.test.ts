@@ -152,7 +152,7 @@ describe("upload, list, download, delete", () => {
 });
 
 describe("cancel", () => {
-  it("aborts the PUT mid-transfer with a CancelledError, and nothing arrives", async () => {
+  it("aborts the PUT mid-transfer with a CancelledError and cancels the upload", async () => {
     const controller = new AbortController();
     let uploadId = "";
     const text = makeText(2 * 1024 * 1024);
@@ -168,10 +168,9 @@ describe("cancel", () => {
       .catch((error: unknown) => error);
 
     expect(outcome).toBeInstanceOf(CancelledError);
-    // No object arrived, so no event: the upload stays pending until the wait gives up.
-    const waited = await trove.waitForUpload(uploadId, { timeoutMs: 2_000 }).catch((error: unknown) => error);
-    expect(waited).toBeInstanceOf(ProcessingTimeoutError);
-    expect((await trove.getUpload(uploadId)).status).toBe("pending");
+    // upload() cancelled it on the server before rejecting; waiting ends at once.
+    expect((await trove.getUpload(uploadId)).status).toBe("cancelled");
+    expect((await trove.waitForUpload(uploadId, { timeoutMs: 2_000 })).status).toBe("cancelled");
   });
 
   it("rejects at once, sending nothing, when the signal is already aborted", async () => {
@@ -181,6 +180,13 @@ describe("cancel", () => {
       .catch((error: unknown) => error);
     expect(outcome).toBeInstanceOf(CancelledError);
     expect((await trove.listFiles({ limit: 100 })).items.length).toBe(before);
+  });
+
+  it("gives up waiting with a ProcessingTimeoutError while no object arrives", async () => {
+    const created = await trove.createUpload({ filename: "never-sent.png", contentType: "image/png", size: 10 });
+    const waited = await trove.waitForUpload(created.id, { timeoutMs: 1_000 }).catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(ProcessingTimeoutError);
+    expect((await trove.getUpload(created.id)).status).toBe("pending");
   });
 
   it("stops waiting for processing when aborted during the wait", async () => {

@@ -1,4 +1,4 @@
-import type { Generation, GenerationKind } from "@trove/contracts";
+import { generationKey, type Generation, type GenerationKind } from "@trove/contracts";
 import { createDb, findGeneration, findGenerationByIdempotencyKey, type GenerationRecord } from "@trove/db";
 import { HttpError, type Logger } from "@trove/http";
 import type { Config } from "./config";
@@ -53,7 +53,7 @@ export async function generate(ctx: GeneratorContext, input: GenerateInput): Pro
   await checkQuotaRoom(env, config, input.userId);
 
   const id = input.idempotencyKey ? await generationIdFor(input.userId, input.idempotencyKey) : crypto.randomUUID();
-  const key = `g/${input.userId}/${id}`;
+  const key = generationKey(input.userId, id);
   const provider = providerFor(config);
 
   const started = Date.now();

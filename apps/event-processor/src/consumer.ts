@@ -1,10 +1,11 @@
+import { isUploadKey } from "@trove/contracts";
 import { createLogger, describeError, type Logger } from "@trove/http";
 import { readConfig } from "./config";
 import { handleCreated } from "./created";
 import { handleDeadLetter } from "./dead-letter";
 import { handleDeleted } from "./deleted";
 import { faultOf, retryDelaySeconds } from "./errors";
-import { isUploadKey, parseMessage, type EventKind } from "./messages";
+import { parseMessage, type EventKind } from "./messages";
 import type { Outcome } from "./outcome";
 import { servicesFrom, type Services } from "./services";
 

@@ -1,16 +1,6 @@
 import * as v from "valibot";
 import { R2_CREATE_ACTIONS, R2EventSchema, type R2Event } from "@trove/contracts";
 
-/** Objects users upload live under this prefix, at `u/<user-id>/<upload-id>`. */
-export const UPLOAD_PREFIX = "u/";
-
-const UPLOAD_KEY = /^u\/[^/]+\/[^/]+$/;
-
-/** Whether a key has the shape the upload API gives objects; the processor acts on no other. */
-export function isUploadKey(key: string): boolean {
-  return UPLOAD_KEY.test(key);
-}
-
 export type EventKind = "create" | "delete";
 
 export type ParsedMessage =

@@ -1,11 +1,9 @@
 import { formatReason, listLiveFilesInKeyRange, markDeleted } from "@trove/db";
 import { describeError, type Logger } from "@trove/http";
-import { UPLOAD_PREFIX } from "./messages";
+import { GENERATION_PREFIX, UPLOAD_PREFIX } from "@trove/contracts";
 import { readResumePoints, writeResumePoints, type ResumePoints } from "./resume-point";
 import type { Services } from "./services";
 
-/** Model output the ai-generator stores, at `g/<user-id>/<generation-id>`. */
-export const GENERATION_PREFIX = "g/";
 
 /**
  * The key spaces Trove writes. Each is walked on its own, with its own resume point and its own

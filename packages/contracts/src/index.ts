@@ -4,3 +4,4 @@ export * from "./generations";
 export * from "./uploads";
 export * from "./files";
 export * from "./notifications";
+export * from "./object-keys";

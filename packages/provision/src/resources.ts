@@ -1,7 +1,11 @@
 import path from "node:path";
 import type { App } from "./apps.ts";
 
-/** Where R2 sends its events: objects under the server-made `u/<user>/<upload>` keys. */
+/**
+ * Where R2 sends its events: objects under the server-made `u/<user>/<upload>` keys. The same
+ * prefix is UPLOAD_PREFIX in packages/contracts/src/object-keys.ts; this file runs in plain
+ * Node, which cannot resolve that package's extensionless imports, so it keeps its own copy.
+ */
 export const EVENT_PREFIX = "u/";
 export const EVENT_TYPES = ["object-create", "object-delete"] as const;
 

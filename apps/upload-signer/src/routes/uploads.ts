@@ -1,5 +1,5 @@
 import { authenticate } from "@trove/auth";
-import { UploadIntentSchema, type UploadCreated, type UploadState } from "@trove/contracts";
+import { UploadIntentSchema, uploadKey, type UploadCreated, type UploadState } from "@trove/contracts";
 import {
   createDb,
   createPendingUpload,
@@ -45,7 +45,7 @@ export async function createUpload(request: ApiRequest, env: Env): Promise<Respo
   }
 
   const id = crypto.randomUUID();
-  const key = `u/${userId}/${id}`;
+  const key = uploadKey(userId, id);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + config.uploadUrlTtlSeconds * 1000);
   try {

@@ -93,3 +93,22 @@ export const generations = sqliteTable(
     uniqueIndex("generations_owner_idempotency").on(table.ownerId, table.idempotencyKey),
   ],
 );
+
+/**
+ * Notifications recorded in the same D1 batch as the transition they announce, waiting to be
+ * queued on `trove-notifications`. The id is the notification's own (`<uploadId>:<status>`),
+ * so one transition can never hold two rows. A row is deleted once the queue took its message;
+ * `attempts` and `lastError` (a code, never content) count the sends that failed.
+ */
+export const notificationOutbox = sqliteTable(
+  "notification_outbox",
+  {
+    id: text("id").primaryKey(),
+    /** The message as it will be sent (JSON); metadata only, never file content. */
+    body: text("body").notNull(),
+    createdAt: timestamps.createdAt,
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (table) => [index("notification_outbox_created").on(table.createdAt)],
+);

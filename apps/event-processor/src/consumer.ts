@@ -12,16 +12,10 @@ import { servicesFrom, type Services } from "./services";
 /** Dead-letter queues are named after their queue with this suffix (`trove-r2-events-dlq`). */
 const DEAD_LETTER_SUFFIX = "-dlq";
 
-/** `retried`: an earlier delivery of this message failed, so its work may be half done. */
-type Handler = (
-  services: Services,
-  key: string,
-  kind: EventKind,
-  retried: boolean,
-) => Promise<Outcome>;
+type Handler = (services: Services, key: string, kind: EventKind) => Promise<Outcome>;
 
-const handleEvent: Handler = (services, key, kind, retried) =>
-  kind === "create" ? handleCreated(services, key, retried) : handleDeleted(services, key);
+const handleEvent: Handler = (services, key, kind) =>
+  kind === "create" ? handleCreated(services, key) : handleDeleted(services, key);
 
 interface Consumer {
   services: Services;
@@ -64,8 +58,7 @@ async function consumeMessage(consumer: Consumer, message: Message<unknown>): Pr
   }
 
   try {
-    const retried = message.attempts > 1;
-    const result = await consumer.handle(consumer.services, key, parsed.kind, retried);
+    const result = await consumer.handle(consumer.services, key, parsed.kind);
     message.ack();
     // An upload marked failed after every retry is news for whoever runs the service.
     const level = result.outcome === "failed" ? "error" : "info";

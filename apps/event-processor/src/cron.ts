@@ -1,13 +1,15 @@
 import { createLogger, describeError } from "@trove/http";
 import { readConfig } from "./config";
 import { expireUploads, type ExpirySummary } from "./expire";
+import { drainOutbox, type OutboxSummary } from "./outbox";
 import { reconcileStorage, type ReconcileSummary } from "./reconcile";
 import { servicesFrom } from "./services";
 
 /**
- * The periodic sweep: expire abandoned uploads, then reconcile storage with D1. Both are
- * bounded per run. `now` is the trigger's scheduled time. Each part runs even if the other
- * failed; a failure is logged and then rethrown so the run is reported as failed.
+ * The periodic sweep: expire abandoned uploads, reconcile storage with D1, then send the
+ * notifications left in the outbox. Each is bounded per run. `now` is the trigger's scheduled
+ * time. Each part runs even if another failed; a failure is logged and then rethrown so the
+ * run is reported as failed.
  */
 export async function runCron(env: Env, now: number): Promise<void> {
   const config = readConfig(env);
@@ -17,6 +19,7 @@ export async function runCron(env: Env, now: number): Promise<void> {
   let failure: unknown;
   let expiry: ExpirySummary | undefined;
   let reconcile: ReconcileSummary | undefined;
+  let outbox: OutboxSummary | undefined;
   try {
     expiry = await expireUploads(services, now, config.uploadGraceMs, log);
   } catch (error) {
@@ -31,17 +34,25 @@ export async function runCron(env: Env, now: number): Promise<void> {
     failure ??= error;
     log.error("reconciliation failed", describeError(error));
   }
+  try {
+    outbox = await drainOutbox(services, now, log);
+  } catch (error) {
+    failure ??= error;
+    log.error("outbox drain failed", describeError(error));
+  }
 
   log.info("cron summary", {
     expiredDue: expiry?.due,
     expired: expiry?.expired,
     decidedLate: expiry?.decidedLate,
-    notificationsLost: expiry?.notificationsLost,
     listed: reconcile?.listed,
     straysDeleted: reconcile?.straysDeleted,
     youngStraysSkipped: reconcile?.youngSkipped,
     missingMarkedDeleted: reconcile?.missingMarkedDeleted,
     lapsCompleted: reconcile?.lapsCompleted.join(" "),
+    outboxDue: outbox?.due,
+    notificationsSent: outbox?.sent,
+    notificationsNotSent: outbox?.failed,
   });
   if (failure) throw failure;
 }

@@ -1,20 +1,17 @@
 import { formatReason, listExpiredUploads, markUnsuccessful, type StoredFile } from "@trove/db";
 import type { Logger } from "@trove/http";
 import { decide } from "./created";
-import { NotificationError, type Notifier } from "./notify";
+import { notificationFor } from "./notify";
+import { deliverNow, outboxEntryFor } from "./outbox";
 import type { Services } from "./services";
 
 /** Pending uploads looked at per cron run; the rest wait for the next run. */
 export const EXPIRE_PER_RUN = 50;
 
-/** Waits before each further try of a notification the cron could not queue. */
-const NOTIFY_RETRY_DELAYS_MS = [200, 1000];
-
 export interface ExpirySummary {
   due: number;
   expired: number;
   decidedLate: number;
-  notificationsLost: number;
 }
 
 /**
@@ -30,29 +27,22 @@ export async function expireUploads(
   log: Logger,
 ): Promise<ExpirySummary> {
   const due = await listExpiredUploads(services.db, new Date(now - graceMs), EXPIRE_PER_RUN);
-  const summary: ExpirySummary = { due: due.length, expired: 0, decidedLate: 0, notificationsLost: 0 };
-
-  for (const file of due) {
-    try {
-      await expireOne(services, file, summary, log);
-    } catch (error) {
-      if (!(error instanceof NotificationError)) throw error;
-      if (await sendAgain(services.notifier, error)) continue;
-      summary.notificationsLost += 1;
-      const { id, type, uploadId } = error.notification;
-      log.error("notification lost", { key: file.key, uploadId, notificationId: id, type });
-    }
-  }
+  const summary: ExpirySummary = { due: due.length, expired: 0, decidedLate: 0 };
+  for (const file of due) await expireOne(services, file, summary, log);
   return summary;
 }
 
+/**
+ * The `upload.expired` notification is recorded with the transition: one the queue refuses
+ * stays in the outbox, which a later run sends (outbox.ts), since nothing else would.
+ */
 async function expireOne(
   services: Services,
   file: StoredFile,
   summary: ExpirySummary,
   log: Logger,
 ): Promise<void> {
-  const { bucket, db, notifier } = services;
+  const { bucket, db } = services;
   const object = await bucket.head(file.key);
   const expiresAt = file.uploadExpiresAt?.getTime() ?? 0;
   if (object && object.uploaded.getTime() <= expiresAt) {
@@ -64,33 +54,17 @@ async function expireOne(
 
   const reason = formatReason("expired", "no object arrived before the upload URL expired");
   const at = new Date();
-  if (!(await markUnsuccessful(db, file, "expired", reason, { at }))) return;
+  const notification = notificationFor({ ...file, status: "expired", reason, updatedAt: at });
+  const notify = outboxEntryFor(notification);
+  if (!(await markUnsuccessful(db, file, "expired", reason, { at, notify }))) return;
   summary.expired += 1;
+  const delivery = await deliverNow(services, notification);
   if (object) await bucket.delete(file.key);
   log.info("upload", {
     key: file.key,
     uploadId: file.id,
     outcome: "expired",
     lateObjectDeleted: object !== null,
+    notification: delivery,
   });
-  await notifier.notify({ ...file, status: "expired", reason, updatedAt: at });
-}
-
-/**
- * A transition the cron made is not met again by a later run (it lists pending uploads only)
- * and no queue redelivers it, so a notification that could not be queued is tried again here,
- * a few times, and then reported as lost with what an operator needs to send it by hand.
- * TODO: the outbox row described at `resendOnRetry` (created.ts) would make this durable.
- */
-async function sendAgain(notifier: Notifier, error: NotificationError): Promise<boolean> {
-  for (const delay of NOTIFY_RETRY_DELAYS_MS) {
-    await scheduler.wait(delay);
-    try {
-      await notifier.send(error.notification);
-      return true;
-    } catch {
-      // Tried again after the next wait, if any is left.
-    }
-  }
-  return false;
 }

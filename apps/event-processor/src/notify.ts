@@ -14,9 +14,8 @@ export type NotifiedFile = Pick<
 > & { status: NotifiedStatus; updatedAt: Date };
 
 /**
- * Queueing a notification failed after its transition was recorded. A system fault: the
- * event is retried, and the retry sends it again (see `resendOnRetry` in created.ts). The cron,
- * which has no retry, reads `notification` to try again itself.
+ * Queueing a notification failed. Its transition and its outbox row were recorded together,
+ * so nothing is lost: the row stays and the cron sends it later (outbox.ts).
  */
 export class NotificationError extends ProcessingError {
   readonly notification: UploadNotification;
@@ -30,21 +29,20 @@ export class NotificationError extends ProcessingError {
 
 /** Tells the deployment's consumer (NOTIFICATIONS) that an upload reached a final status. */
 export interface Notifier {
-  /** Queues one message for the file's status; throws a NotificationError when that fails. */
-  notify(file: NotifiedFile): Promise<void>;
-  /** Queues an already made message again. */
+  /** Queues one message; throws a NotificationError when that fails. */
   send(notification: UploadNotification): Promise<void>;
 }
 
 export function notifierFrom(queue: Queue): Notifier {
-  const send = async (notification: UploadNotification) => {
-    try {
-      await queue.send(notification, { contentType: "json" });
-    } catch {
-      throw new NotificationError(notification);
-    }
+  return {
+    async send(notification) {
+      try {
+        await queue.send(notification, { contentType: "json" });
+      } catch {
+        throw new NotificationError(notification);
+      }
+    },
   };
-  return { notify: (file) => send(notificationFor(file)), send };
 }
 
 /** The message for a file's status, checked against the contract before it leaves. */

@@ -1,4 +1,5 @@
 import type { FileStatus, ReasonCode } from "@trove/db";
+import type { Delivery } from "./outbox";
 
 /** What handling one event did, for its log line. Never holds file content. */
 export interface Outcome {
@@ -8,6 +9,6 @@ export interface Outcome {
   reason?: ReasonCode;
   /** The upload's status when the event found it already decided. */
   status?: FileStatus;
-  /** Set when a notification was queued again for a transition an earlier attempt made. */
-  notification?: "resent";
+  /** For a transition: its notification was queued, or waits in the outbox for the cron. */
+  notification?: Delivery;
 }

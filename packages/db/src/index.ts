@@ -13,3 +13,4 @@ export * from "./queries/uploads";
 export * from "./queries/usage";
 export * from "./queries/generations";
 export * from "./queries/transitions";
+export * from "./queries/outbox";

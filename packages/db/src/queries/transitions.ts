@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, gt, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../index";
-import { files, usage, type FileStatus } from "../schema";
+import { files, notificationOutbox, usage, type FileStatus } from "../schema";
 import type { StoredFile as FileRow } from "./uploads";
 
 /** What a transition needs of a file: facts fixed when the row was made. */
@@ -46,6 +46,11 @@ const now = sql`(unixepoch('subsec') * 1000)`;
  * late call finds the guard false and changes nothing. Returns whether this call made the
  * transition: only then may anyone be told. `at` sets `updatedAt` when the caller needs to
  * know the recorded time (a notification's `occurredAt`); D1's clock is used otherwise.
+ *
+ * `notify` adds a `notification_outbox` row as the batch's last statement, inserted only when
+ * the file update just before it changed the row (`changes() = 1`): the status and its
+ * notification are recorded together or not at all, and a call that changed nothing leaves
+ * no new row behind.
  */
 async function transition(
   db: Db,
@@ -54,6 +59,7 @@ async function transition(
   change: Partial<Pick<FileRow, "status" | "reason" | "detectedType" | "etag">>,
   bytes: { reserved: number; used: number },
   at?: Date,
+  notify?: OutboxEntry,
 ): Promise<boolean> {
   const guard = and(eq(files.id, file.id), eq(files.status, from));
   const updateFile = db
@@ -61,7 +67,7 @@ async function transition(
     .set({ ...change, updatedAt: at ?? now })
     .where(guard);
 
-  if (bytes.reserved === 0 && bytes.used === 0) {
+  if (bytes.reserved === 0 && bytes.used === 0 && !notify) {
     const result = await updateFile.run();
     return result.meta.changes === 1;
   }
@@ -85,16 +91,45 @@ async function transition(
         ),
       ),
     );
-  const [, fileResult] = await db.batch([moveBytes, updateFile]);
+  if (!notify) {
+    const [, fileResult] = await db.batch([moveBytes, updateFile]);
+    return fileResult.meta.changes === 1;
+  }
+  const [, fileResult] = await db.batch([moveBytes, updateFile, addToOutbox(db, notify)]);
   return fileResult.meta.changes === 1;
 }
 
-/** `pending` → `ready`: the reservation becomes used bytes. */
+/** A notification to record with a transition: its id (`<uploadId>:<status>`) and message. */
+export interface OutboxEntry {
+  id: string;
+  body: unknown;
+}
+
+/**
+ * A SELECT of plain values because drizzle's insert builder cannot say "only if the previous
+ * statement changed a row". Must directly follow the file update in its batch. Values in the
+ * table's column order: id, body, created_at, attempts, last_error. A row already there is
+ * left as it is.
+ */
+function addToOutbox(db: Db, entry: OutboxEntry) {
+  return db
+    .insert(notificationOutbox)
+    .select(
+      sql`SELECT ${entry.id}, ${JSON.stringify(entry.body)}, ${now}, 0, NULL WHERE changes() = 1`,
+    )
+    .onConflictDoNothing();
+}
+
+/**
+ * `pending` → `ready`: the reservation becomes used bytes, and `notify` goes to the outbox
+ * with it. `at` is the time recorded, which the notification's `occurredAt` states.
+ */
 export function markReady(
   db: Db,
   file: FileRef,
   found: { detectedType: string; etag: string },
-  at?: Date,
+  at: Date,
+  notify: OutboxEntry,
 ): Promise<boolean> {
   return transition(
     db,
@@ -103,20 +138,24 @@ export function markReady(
     { status: "ready", reason: null, detectedType: found.detectedType, etag: found.etag },
     { reserved: -file.size, used: file.size },
     at,
+    notify,
   );
 }
 
-/** `pending` → `rejected`, `expired` or `failed`: the reservation is released. */
+/**
+ * `pending` → `rejected`, `expired` or `failed`: the reservation is released, and `notify`
+ * goes to the outbox with it.
+ */
 export function markUnsuccessful(
   db: Db,
   file: FileRef,
   status: "rejected" | "expired" | "failed",
   reason: string,
-  options: { detectedType?: string | undefined; at?: Date } = {},
+  options: { detectedType?: string | undefined; at: Date; notify: OutboxEntry },
 ): Promise<boolean> {
-  const { detectedType, at } = options;
+  const { detectedType, at, notify } = options;
   const change = detectedType === undefined ? { status, reason } : { status, reason, detectedType };
-  return transition(db, file, "pending", change, { reserved: -file.size, used: 0 }, at);
+  return transition(db, file, "pending", change, { reserved: -file.size, used: 0 }, at, notify);
 }
 
 /**

@@ -12,7 +12,7 @@ import { copyFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { builtWorkerOptions } from "./built-worker.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 
@@ -62,30 +62,19 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 function workerOptions(app) {
-  const dir = path.join(root, "apps", app);
-  const dist = path.join(dir, "dist");
-  if (!existsSync(path.join(dist, "index.js"))) {
-    fail(`apps/${app} is not built: run \`pnpm build\` (or \`pnpm dev\`, which builds first).`);
+  let worker;
+  try {
+    worker = builtWorkerOptions(app, {
+      envFiles: [path.relative(path.join(root, "apps", app), devVarsFile)],
+      bindings: overrides,
+      notBuilt: `apps/${app} is not built: run \`pnpm build\` (or \`pnpm dev\`, which builds first).`,
+    });
+  } catch (error) {
+    fail(error.message);
   }
-
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(
-    path.join(dir, "wrangler.jsonc"),
-    undefined,
-    { envFiles: [path.relative(dir, devVarsFile)] },
-  );
-  // Built output is already bundled; module rules only apply to unbundled sources.
-  const { modulesRules: _rules, ...options } = workerOptions;
-  const bindings = { ...options.bindings, ...overrides };
-  if ("R2_ENDPOINT" in bindings && !("R2_ENDPOINT" in overrides)) bindings.R2_ENDPOINT = storageOrigin;
-
-  const worker = {
-    ...options,
-    name: `trove-${app}`,
-    modules: true,
-    scriptPath: path.join(dist, "index.js"),
-    modulesRoot: dist,
-    bindings,
-  };
+  if ("R2_ENDPOINT" in worker.bindings && !("R2_ENDPOINT" in overrides)) {
+    worker.bindings.R2_ENDPOINT = storageOrigin;
+  }
   if (app === "local-storage") {
     worker.unsafeDirectSockets = [{ host: "127.0.0.1", port: storagePort }];
   }

@@ -1,39 +1,27 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { builtWorkerOptions } from "../../scripts/built-worker.mjs";
 
 const SERVICE_SECRET = "test-service-secret-of-32-bytes-min";
 
-/** The ai-generator as an auxiliary Worker, from its own wrangler config and built output. */
+/**
+ * The ai-generator as an auxiliary Worker, from its own wrangler config and built output, with
+ * test secrets. Turbo builds it before this package's tests (it is a devDependency and `test`
+ * depends on `^build`); running vitest here directly uses whatever was last built.
+ */
 function generatorWorker() {
-  const dir = path.join(import.meta.dirname, "../ai-generator");
-  const dist = path.join(dir, "dist");
-  // Turbo builds it before this package's tests (it is a devDependency and `test` depends on
-  // `^build`); running vitest here directly uses whatever was last built.
-  if (!existsSync(path.join(dist, "index.js"))) {
-    throw new Error(
+  return builtWorkerOptions("ai-generator", {
+    notBuilt:
       "apps/ai-generator is not built: run `pnpm build` first, or run these tests with " +
-        "`pnpm turbo run test --filter=@trove/event-processor`, which builds it.",
-    );
-  }
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(dir, "wrangler.jsonc"));
-  const { modulesRules: _rules, ...options } = workerOptions;
-  return {
-    ...options,
-    name: "trove-ai-generator",
-    modules: true,
-    scriptPath: path.join(dist, "index.js"),
-    modulesRoot: dist,
+      "`pnpm turbo run test --filter=@trove/event-processor`, which builds it.",
     bindings: {
-      ...options.bindings,
       SERVICE_SECRET,
       AUTH_SECRET: "event-processor-test-auth-secret-0123456789",
       R2_ACCESS_KEY_ID: "test-access-key",
       R2_SECRET_ACCESS_KEY: "test-secret-access-key-0123456789",
     },
-  };
+  });
 }
 
 /** Where the sink records what it consumed; the tests bind the same namespace to read it. */

@@ -1,30 +1,15 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { builtWorkerOptions } from "../../scripts/built-worker.mjs";
 
 const AUTH_SECRET = "web-test-auth-secret-0123456789abcdef";
 /** The D1 database the API Workers' wrangler configs name; the tests read it to check effects. */
 const DATABASE_ID = "6f1c2a4e-0d3b-4c59-9a7e-7b2f1e8d4c01";
 
-/**
- * One of our API Workers as an auxiliary Worker, from its own wrangler config and its built
- * output (test/build-workers.mjs builds it; auxiliary Workers must be JavaScript with
- * modulesRoot). Only test secrets are added.
- */
+/** One of our API Workers as an auxiliary Worker (test/build-workers.mjs builds it), with test secrets. */
 function apiWorker(app: string, secrets: Record<string, string>) {
-  const dir = path.join(import.meta.dirname, "..", app);
-  const dist = path.join(dir, "dist");
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(dir, "wrangler.jsonc"));
-  const { modulesRules: _rules, ...options } = workerOptions;
-  return {
-    ...options,
-    name: `trove-${app}`,
-    modules: true,
-    scriptPath: path.join(dist, "index.js"),
-    modulesRoot: dist,
-    bindings: { ...options.bindings, AUTH_SECRET, ...secrets },
-  };
+  return builtWorkerOptions(app, { bindings: { AUTH_SECRET, ...secrets } });
 }
 
 const storageSecrets = {
